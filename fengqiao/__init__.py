@@ -1,0 +1,1 @@
+"""Fengqiao (枫桥): a platform for comprehensive social-governance centers."""

@@ -1,0 +1,29 @@
+"""The JSON API (v1): one NinjaAPI with our auth, error shape and routers."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from fengqiao.api import errors
+from fengqiao.api.auth import AUTH
+from fengqiao.api.routers import cases, lookups, public, supervision, tokens
+
+api = NinjaAPI(
+    title="枫桥 Fengqiao API",
+    version="1",
+    description=(
+        "矛盾纠纷多元化解平台接口。认证：`Authorization: Bearer <令牌>`，或已登录的会话"
+        "（写操作需 CSRF 令牌）。错误统一为 `{code, message, details}`；"
+        "`Accept-Language: en` 返回英文信息。"
+    ),
+    auth=AUTH,
+    urls_namespace="api:api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("", cases.router)
+api.add_router("", supervision.router)
+api.add_router("", tokens.router)
+api.add_router("", public.router)
+api.add_router("", lookups.router)

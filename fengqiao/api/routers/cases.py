@@ -1,0 +1,294 @@
+"""Cases: register, read, list, move along the loop, audit trail, QR code."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router, Status
+from pydantic import Field
+
+from fengqiao.api import selectors, services
+from fengqiao.api.routers.common import ERRORS, case_detail, case_item
+from fengqiao.api.schemas import (
+    CaseIn,
+    CaseListQuery,
+    CaseOut,
+    CasePage,
+    EventOut,
+    TransitionIn,
+)
+from fengqiao.cases import services as case_services
+from fengqiao.cases.choices import Action, CaseKind
+from fengqiao.cases.models import Category
+from fengqiao.cases.qr import qr_png, qr_svg, tracking_url
+from fengqiao.core.errors import ValidationFailed
+from fengqiao.org.choices import UnitKind
+from fengqiao.org.models import Unit
+from fengqiao.regions.models import Grid, Region
+
+router = Router(tags=["cases"])
+
+
+def register_function() -> Any:
+    """Routing's register_and_route (classify, grade risk, link related cases) when the
+    routing app provides it; the plain registration otherwise."""
+    try:
+        from fengqiao.routing.services import register_and_route
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("fengqiao.routing.services",):
+            raise
+        return case_services.register_case
+    except ImportError:
+        return case_services.register_case
+    return register_and_route
+
+
+def _unknown(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, code=f"unknown_{field}", field=field)
+
+
+def _unit(pk: int | None, field: str) -> Unit | None:
+    if pk is None:
+        return None
+    unit = Unit.objects.select_related("region").filter(pk=pk).first()
+    if unit is None:
+        raise ValidationFailed(
+            _("单位（id %(id)s）不存在。") % {"id": pk}, code="unknown_unit", field=field
+        )
+    return unit
+
+
+def _registration_kwargs(request: HttpRequest, payload: CaseIn) -> dict[str, Any]:
+    user = request.auth
+    if payload.center is None:
+        center = selectors.default_center(user)
+        if center is None:
+            raise ValidationFailed(_("请指定综治中心。"), field="center")
+    else:
+        center = Unit.objects.select_related("region").filter(pk=payload.center).first()
+        if center is None or center.kind != UnitKind.CENTER:
+            raise _unknown("center", _("综治中心（id %(id)s）不存在。") % {"id": payload.center})
+    region = Region.objects.filter(code=payload.region).first()
+    if region is None:
+        raise _unknown("region", _("区划“%(code)s”不存在。") % {"code": payload.region})
+    category = None
+    if payload.category:
+        category = Category.objects.filter(code=payload.category, is_active=True).first()
+        if category is None:
+            raise _unknown("category", _("分类“%(code)s”不存在。") % {"code": payload.category})
+    grid = None
+    if payload.grid:
+        grid = Grid.objects.filter(code=payload.grid).first()
+        if grid is None:
+            raise _unknown("grid", _("网格“%(code)s”不存在。") % {"code": payload.grid})
+    if payload.kind and payload.kind not in CaseKind.values:
+        raise ValidationFailed(_("事项类型无效。"), field="kind")
+
+    def coordinate(value: float | None) -> Any:
+        from decimal import Decimal
+
+        return None if value is None else Decimal(str(round(value, 6)))
+
+    return {
+        "actor": user,
+        "center": center,
+        "channel": payload.channel,
+        "title": payload.title,
+        "description": payload.description,
+        "region": region,
+        "category": category,
+        "kind": payload.kind or None,
+        "address": payload.address,
+        "latitude": coordinate(payload.latitude),
+        "longitude": coordinate(payload.longitude),
+        "grid": grid,
+        "people_count": payload.people_count,
+        "parties": [
+            case_services.PartyInput(
+                name=p.name,
+                role=p.role,
+                kind=p.kind,
+                phone=p.phone,
+                id_number=p.id_number,
+                address=p.address,
+                is_elderly=p.is_elderly,
+                is_minor=p.is_minor,
+                is_disabled=p.is_disabled,
+            )
+            for p in payload.parties
+        ],
+    }
+
+
+def _fingerprint(payload: CaseIn) -> str:
+    canonical = json.dumps(payload.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _idempotency_key(value: str | None) -> str:
+    key = (value or "").strip()
+    if len(key) > 128 or any(not (32 < ord(c) < 127) for c in key):
+        raise ValidationFailed(
+            _("Idempotency-Key 应为不超过128个可见ASCII字符。"),
+            code="invalid_idempotency_key",
+            field="Idempotency-Key",
+        )
+    return key
+
+
+@router.post(
+    "/cases",
+    response={200: CaseOut, 201: CaseOut, **ERRORS},
+    summary="登记案件（受理）",
+    description=(
+        "登记一件诉求。带 `Idempotency-Key` 头时，同一用户重复提交同一键返回第一次登记的案件"
+        "（200），同一键而内容不同返回 409。"
+    ),
+)
+def register(
+    request: HttpRequest,
+    payload: CaseIn,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> Status:
+    key = _idempotency_key(idempotency_key)
+    kwargs = _registration_kwargs(request, payload)
+    outcome = services.register_idempotent(
+        user=request.auth,
+        key=key,
+        fingerprint=_fingerprint(payload),
+        register=register_function(),
+        **kwargs,
+    )
+    case = selectors.get_case(request.auth, outcome.case.code, detail=True)
+    return Status(201 if outcome.created else 200, case_detail(case, request.auth))
+
+
+@router.get("/cases", response={200: CasePage, **ERRORS}, summary="案件列表")
+def list_cases(request: HttpRequest, params: Query[CaseListQuery]) -> dict[str, Any]:
+    qs = selectors.filter_cases(
+        request.auth,
+        selectors.CaseFilters(
+            status=params.status,
+            category=params.category.strip(),
+            region=params.region.strip(),
+            risk_level=params.risk_level.strip(),
+            unit=params.unit,
+            overdue=params.overdue,
+            registered_from=params.registered_from,
+            registered_to=params.registered_to,
+            q=params.q,
+        ),
+    )
+    result = selectors.paginate(
+        qs,
+        limit=params.limit,
+        cursor=params.cursor,
+        page=params.page,
+        with_count=params.with_count,
+    )
+    return {
+        "items": [case_item(c) for c in result.items],
+        "next_cursor": result.next_cursor,
+        "count": result.count,
+    }
+
+
+CodePath = Annotated[str, Field(max_length=40)]
+
+
+@router.get("/cases/{code}", response={200: CaseOut, **ERRORS}, summary="案件详情")
+def get_case(request: HttpRequest, code: CodePath) -> dict[str, Any]:
+    case = selectors.get_case(request.auth, code, detail=True)
+    return case_detail(case, request.auth)
+
+
+@router.post(
+    "/cases/{code}/transitions",
+    response={200: CaseOut, **ERRORS},
+    summary="流转（分流、签收、办结、结案……）",
+)
+def make_transition(request: HttpRequest, code: CodePath, payload: TransitionIn) -> Any:
+    case = selectors.get_case(request.auth, code)
+    if payload.action not in Action.values:
+        raise ValidationFailed(
+            _("未知的操作“%(action)s”。") % {"action": payload.action},
+            code="unknown_action",
+            field="action",
+        )
+    target = _unit(payload.target_center, "target_center")
+    case_services.transition(
+        case=case,
+        action=payload.action,
+        actor=request.auth,
+        membership_id=payload.membership,
+        note=payload.note,
+        result=payload.result,
+        public_result=payload.public_result,
+        lead_unit=_unit(payload.lead_unit, "lead_unit"),
+        co_units=[u for u in (_unit(pk, "co_units") for pk in payload.co_units) if u],
+        target_center=target,
+        satisfaction=payload.satisfaction,
+        expected_version=payload.expected_version,
+    )
+    case = selectors.get_case(request.auth, case.code, detail=True)
+    return case_detail(case, request.auth)
+
+
+@router.get(
+    "/cases/{code}/events", response={200: list[EventOut], **ERRORS}, summary="流转记录（审计）"
+)
+def list_events(request: HttpRequest, code: CodePath) -> list[dict[str, Any]]:
+    case = selectors.get_case(request.auth, code)
+    return [
+        {
+            "seq": e.seq,
+            "action": e.action,
+            "action_label": str(e.get_action_display()),
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "actor_label": e.actor_label,
+            "unit_label": e.unit_label,
+            "note": e.note,
+            "data": e.data,
+            "created_at": e.created_at,
+            "hash": e.hash,
+        }
+        for e in selectors.case_events(case)
+    ]
+
+
+def _image_doc(media_type: str) -> dict[str, Any]:
+    return {
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+@router.get(
+    "/cases/{code}/qr.svg",
+    response={200: None, **ERRORS},
+    summary="案件二维码（SVG）",
+    openapi_extra=_image_doc("image/svg+xml"),
+)
+def case_qr_svg(request: HttpRequest, code: CodePath) -> HttpResponse:
+    case = selectors.get_case(request.auth, code)
+    return HttpResponse(qr_svg(tracking_url(case.code)), content_type="image/svg+xml")
+
+
+@router.get(
+    "/cases/{code}/qr.png",
+    response={200: None, **ERRORS},
+    summary="案件二维码（PNG）",
+    openapi_extra=_image_doc("image/png"),
+)
+def case_qr_png(request: HttpRequest, code: CodePath) -> HttpResponse:
+    case = selectors.get_case(request.auth, code)
+    return HttpResponse(qr_png(tracking_url(case.code)), content_type="image/png")

@@ -1,0 +1,133 @@
+"""Writes of the API app: tokens and idempotent case registration."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fengqiao.api.models import ApiToken, IdempotencyKey
+from fengqiao.cases.models import Case
+from fengqiao.core.errors import Conflict, NotFound, ValidationFailed
+from fengqiao.org.models import User
+
+TOKEN_PREFIX = "fq"
+MAX_ACTIVE_TOKENS = 20
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # the full bearer token; shown once, never stored
+
+
+@transaction.atomic
+def create_token(*, user: User, name: str) -> IssuedToken:
+    """Create a personal API token; the returned secret is the only copy."""
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise ValidationFailed(_("令牌名称应为1到64个字。"), field="name")
+    active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
+    if active >= MAX_ACTIVE_TOKENS:
+        raise Conflict(
+            _("有效令牌已达%(n)d个，请先吊销不用的令牌。") % {"n": MAX_ACTIVE_TOKENS},
+            code="too_many_tokens",
+        )
+    prefix = secrets.token_hex(4)
+    secret = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=prefix, hashed_secret=hash_token(secret)
+    )
+    return IssuedToken(token=token, secret=secret)
+
+
+@transaction.atomic
+def revoke_token(*, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens (revoking twice is harmless)."""
+    token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
+    if token is None:
+        raise NotFound(_("令牌不存在。"))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def authenticate_token(raw: str) -> User | None:
+    """The active user holding this bearer token, or None."""
+    parts = (raw or "").strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or len(parts[1]) != 8:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=parts[1], revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.hashed_secret, hash_token(raw.strip())):
+        return None
+    if not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        # At most one write a minute per token, not one per request.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@dataclass(frozen=True)
+class Registration:
+    case: Case
+    created: bool
+
+
+def _replay(record: IdempotencyKey, fingerprint: str) -> Registration:
+    if record.fingerprint != fingerprint:
+        raise Conflict(_("该幂等键已用于另一份不同的登记内容。"), code="idempotency_key_reused")
+    if record.case_id is None:  # pragma: no cover - the row is written with its case
+        raise Conflict(_("相同的登记请求正在处理，请稍后重试。"), code="idempotency_in_progress")
+    return Registration(case=record.case, created=False)
+
+
+def register_idempotent(
+    *,
+    user: User,
+    key: str | None,
+    fingerprint: str,
+    register: Callable[..., Case],
+    **kwargs: Any,
+) -> Registration:
+    """Register a case once per (user, Idempotency-Key).
+
+    The key row is inserted in the registration's transaction, before the case: a second
+    request with the same key waits on the unique index (PostgreSQL) or on the write lock
+    (SQLite) and then finds the committed row, so two racing requests make one case.
+    A refused registration rolls back its key, so the client may fix the body and retry.
+    """
+    if not key:
+        return Registration(case=register(**kwargs), created=True)
+    record = IdempotencyKey.objects.select_related("case").filter(user=user, key=key).first()
+    if record is not None:
+        return _replay(record, fingerprint)
+    try:
+        with transaction.atomic():
+            record = IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint)
+            case = register(**kwargs)
+            record.case = case
+            record.save(update_fields=["case"])
+            return Registration(case=case, created=True)
+    except IntegrityError:
+        record = IdempotencyKey.objects.select_related("case").filter(user=user, key=key).first()
+        if record is None:
+            raise
+        return _replay(record, fingerprint)

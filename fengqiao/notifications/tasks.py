@@ -1,0 +1,21 @@
+"""Background delivery of outbound messages (Django tasks; the database queue in production)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task()
+def deliver_outbound(outbound_id: int) -> str:
+    """Try to hand one outbound message to its sender; the outcome is kept on the row."""
+    from fengqiao.notifications.services import deliver
+
+    return deliver(outbound_id=outbound_id)
+
+
+@task()
+def retry_outbound_task() -> dict:
+    """The periodic retry of SMS/e-mail that failed and are due again (for the scheduler)."""
+    from fengqiao.notifications.services import retry_due
+
+    return {"sent": retry_due()}

@@ -1,0 +1,250 @@
+"""Writes of the citizen portal: submitting an appeal, throttling, rating.
+
+Which center gets a citizen's appeal (the rule, also in docs of this module):
+
+1. When the citizen came through a center's poster (``/p/?center=<id>``), that center —
+   provided the chosen place lies inside its area (``register_case`` checks it).
+2. Otherwise the *nearest* active center up the chosen region's ancestors, the region itself
+   first: a village with a village center → that village center; a village without one →
+   its township center; a township without one → the county center, and so on up.
+
+There is no account: the applicant is identified by the phone number only. Submissions are
+throttled per phone number and per IP address with Django's cache (counting only successful
+submissions), and failed tracking look-ups are throttled per IP and per case code so that the
+four digits cannot be guessed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fengqiao.cases import services as case_services
+from fengqiao.cases.choices import Channel, PartyRole
+from fengqiao.cases.models import Case
+from fengqiao.core import crypto
+from fengqiao.core.errors import Conflict, NotFound, ValidationFailed
+from fengqiao.core.validators import is_phone
+from fengqiao.org.choices import UnitKind
+from fengqiao.org.models import Unit
+from fengqiao.regions.models import Region
+
+# Default limits; a deployment may override them with settings.FENGQIAO_PORTAL_LIMITS.
+DEFAULT_LIMITS = {
+    "phone_per_day": 5,
+    "ip_per_hour": 20,
+    "track_failures_per_ip_hour": 30,
+    "track_failures_per_code_hour": 10,
+}
+DAY = 24 * 3600
+HOUR = 3600
+ANONYMOUS_NAME = "群众"  # stored data, not interface text: always Chinese
+TITLE_LENGTH = 30
+MAX_ATTACHMENTS = 5
+
+
+class Throttled(Conflict):
+    code = "throttled"
+    http_status = 429
+
+
+def limit(name: str) -> int:
+    overrides = getattr(settings, "FENGQIAO_PORTAL_LIMITS", None) or {}
+    return int(overrides.get(name, DEFAULT_LIMITS[name]))
+
+
+# --- which center --------------------------------------------------------------------------
+
+
+def nearest_center(region: Region) -> Unit | None:
+    """The active center nearest to ``region`` going up its ancestors (itself first)."""
+    codes = region.ancestor_codes
+    centers = {
+        unit.region_id: unit
+        for unit in Unit.objects.filter(
+            kind=UnitKind.CENTER, is_active=True, region_id__in=codes
+        ).order_by("-id")
+    }
+    for code in reversed(codes):
+        if code in centers:
+            return centers[code]
+    return None
+
+
+def center_for(region: Region, chosen: Unit | None = None) -> Unit:
+    """The center that registers an appeal about ``region`` (see the module's rule)."""
+    if chosen is not None:
+        if not region.path.startswith(chosen.region_path):
+            raise ValidationFailed(
+                _("所选地点不在%(center)s的服务范围内，请重新选择。") % {"center": chosen.name},
+                field="region",
+            )
+        return chosen
+    center = nearest_center(region)
+    if center is None:
+        raise ValidationFailed(
+            _("该地区暂未开通网上受理，请到当地综治中心窗口反映。"), field="region"
+        )
+    return center
+
+
+# --- throttling ----------------------------------------------------------------------------
+
+
+def _phone_key(phone: str) -> str:
+    return f"portal:submit:phone:{crypto.phone_hash(phone)}"
+
+
+def _ip_key(ip: str) -> str:
+    return f"portal:submit:ip:{ip or 'unknown'}"
+
+
+def _count(key: str) -> int:
+    return int(cache.get(key) or 0)
+
+
+def _hit(key: str, window: int) -> int:
+    cache.add(key, 0, window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return 1
+
+
+def check_submission_allowed(*, phone: str, ip: str) -> None:
+    """Raise :class:`Throttled` when this phone or this address has submitted too much."""
+    if _count(_phone_key(phone)) >= limit("phone_per_day"):
+        raise Throttled(
+            _("同一手机号每天最多提交%(n)d件诉求，请明天再试；紧急情况请拨打110。")
+            % {"n": limit("phone_per_day")}
+        )
+    if _count(_ip_key(ip)) >= limit("ip_per_hour"):
+        raise Throttled(_("提交过于频繁，请一小时后再试；紧急情况请拨打110。"))
+
+
+def note_submission(*, phone: str, ip: str) -> None:
+    _hit(_phone_key(phone), DAY)
+    _hit(_ip_key(ip), HOUR)
+
+
+def _track_keys(ip: str, code: str) -> tuple[str, str]:
+    return (f"portal:track:ip:{ip or 'unknown'}", f"portal:track:code:{code}")
+
+
+def check_track_allowed(*, ip: str, code: str) -> None:
+    """Raise :class:`Throttled` after too many failed look-ups from this address or of
+    this code (so that the last four digits cannot be guessed)."""
+    ip_key, code_key = _track_keys(ip, code)
+    if _count(ip_key) >= limit("track_failures_per_ip_hour") or _count(code_key) >= limit(
+        "track_failures_per_code_hour"
+    ):
+        raise Throttled(_("查询失败次数过多，请一小时后再试。"))
+
+
+def note_track_failure(*, ip: str, code: str) -> None:
+    ip_key, code_key = _track_keys(ip, code)
+    _hit(ip_key, HOUR)
+    _hit(code_key, HOUR)
+
+
+# --- submitting ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Appeal:
+    """What a citizen fills in on the portal."""
+
+    kind: str
+    description: str
+    region: Region
+    phone: str
+    address: str = ""
+    name: str = ""
+    center: Unit | None = None  # chosen through a center's poster
+    via_qr: bool = False
+
+
+def _title(description: str) -> str:
+    text = " ".join(description.split())
+    return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1] + "…"
+
+
+def _registrar() -> Callable[..., Case]:
+    """Routing's register-and-route when installed, else the plain registration."""
+    try:
+        module = importlib.import_module("fengqiao.routing.services")
+    except ImportError:
+        return case_services.register_case
+    return getattr(module, "register_and_route", case_services.register_case)
+
+
+def submit_appeal(
+    *, appeal: Appeal, attachments: Sequence[UploadedFile] = (), ip: str = ""
+) -> Case:
+    """Register a citizen's appeal with its attachments, in one transaction.
+
+    Throttled per phone and per IP; a refused attachment (size, type) rolls back the whole
+    submission, so the citizen can correct it and submit again without a half-made case.
+    """
+    if not is_phone(appeal.phone):
+        raise ValidationFailed(_("请填写正确的手机号码（11位）或带区号的固定电话。"), field="phone")
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationFailed(
+            _("最多上传%(n)d个附件。") % {"n": MAX_ATTACHMENTS}, field="attachments"
+        )
+    check_submission_allowed(phone=appeal.phone, ip=ip)
+    center = center_for(appeal.region, appeal.center)
+    register = _registrar()
+    with transaction.atomic():
+        case = register(
+            actor=None,
+            center=center,
+            channel=Channel.QR if appeal.via_qr else Channel.WEB,
+            title=_title(appeal.description),
+            description=appeal.description.strip(),
+            kind=appeal.kind,
+            region=appeal.region,
+            address=appeal.address.strip(),
+            parties=[
+                case_services.PartyInput(
+                    name=appeal.name.strip() or ANONYMOUS_NAME,
+                    role=PartyRole.APPLICANT,
+                    phone=appeal.phone,
+                )
+            ],
+        )
+        for upload in attachments:
+            case_services.add_attachment(case=case, upload=upload, actor=None, is_public=True)
+    note_submission(phone=appeal.phone, ip=ip)
+    return case
+
+
+# --- rating --------------------------------------------------------------------------------
+
+
+def rating_function() -> Callable[..., Any] | None:
+    """followup's ``citizen_rate`` once that app provides it; None until then."""
+    try:
+        module = importlib.import_module("fengqiao.followup.services")
+    except ImportError:
+        return None
+    return getattr(module, "citizen_rate", None)
+
+
+def rate_case(*, code: str, phone_last4: str, satisfaction: str, comment: str) -> Any:
+    """The citizen rates a closed case (delegates to followup)."""
+    rate = rating_function()
+    if rate is None:
+        raise NotFound(_("暂不支持网上评价，请等待回访电话。"))
+    return rate(
+        code=code, phone_last4=phone_last4, satisfaction=satisfaction, comment=comment.strip()
+    )

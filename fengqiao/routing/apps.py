@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RoutingConfig(AppConfig):
+    name = "fengqiao.routing"
+    label = "routing"
+    verbose_name = _("分流研判")
+
+    def ready(self) -> None:
+        # Configuration edited in this process applies at once (cache only, no domain logic).
+        from django.db.models.signals import post_delete, post_save
+
+        from fengqiao.cases.models import Category
+        from fengqiao.routing import config, models
+
+        for model in (
+            models.KeywordRule,
+            models.RiskWord,
+            models.RiskWeight,
+            models.RiskScheme,
+            models.RiskLevel,
+            models.CategoryRisk,
+            models.ClassifierVersion,
+            Category,
+        ):
+            post_save.connect(config.invalidate, sender=model, dispatch_uid=f"routing-{model}")
+            post_delete.connect(config.invalidate, sender=model, dispatch_uid=f"routing-d-{model}")

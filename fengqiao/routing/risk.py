@@ -1,0 +1,382 @@
+"""Risk grading (风险研判): an explainable score and the level of the configured scheme.
+
+The score is the sum of the factors that fired; each is kept with its weight and a detail
+that a dispatcher can read. The level is the highest level of the active scheme whose
+minimum score the total reaches; the level decides the handling tier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from fengqiao.cases.choices import Action, AssignmentStatus, PartyRole
+from fengqiao.cases.models import Case, CaseAssignment, CaseEvent, Party
+from fengqiao.routing import config
+from fengqiao.routing.choices import RiskFactor, RiskWordGroup
+from fengqiao.routing.defaults import RISK_WEIGHTS
+from fengqiao.routing.models import CategoryRisk, RiskLevel, RiskWeight, RiskWord
+
+
+@dataclass(frozen=True)
+class LevelInfo:
+    code: str
+    label: str
+    colour: str
+    min_score: int
+    tier_level: int
+    resolve_days: int
+    needs_leader: bool
+    rank: int  # 0 = lowest
+
+
+@dataclass(frozen=True)
+class Scheme:
+    levels: tuple[LevelInfo, ...]  # lowest first
+
+    @property
+    def top(self) -> LevelInfo:
+        return self.levels[-1]
+
+    def get(self, code: str) -> LevelInfo | None:
+        for level in self.levels:
+            if level.code == code:
+                return level
+        return None
+
+    def for_score(self, score: int) -> LevelInfo:
+        chosen = self.levels[0]
+        for level in self.levels:
+            if score >= level.min_score:
+                chosen = level
+        return chosen
+
+    def rank(self, code: str) -> int:
+        level = self.get(code)
+        return level.rank if level else -1
+
+
+# Used only when no scheme is configured at all (a database without the data migration).
+_FALLBACK = Scheme(
+    (
+        LevelInfo("blue", "蓝色", "#1a73e8", 0, 5, 10, False, 0),
+        LevelInfo("yellow", "黄色", "#f9ab00", 30, 4, 15, False, 1),
+        LevelInfo("red", "红色", "#d93025", 60, 3, 30, True, 2),
+    )
+)
+
+
+def active_scheme() -> Scheme:
+    """The levels of the scheme in use, lowest first (cached; see :mod:`.config`)."""
+    return config.cached("risk_scheme", _load_scheme)
+
+
+def _load_scheme() -> Scheme:
+    rows = list(
+        RiskLevel.objects.filter(scheme__is_active=True)
+        .order_by("min_score", "id")
+        .values_list(
+            "code", "label", "colour", "min_score", "tier_level", "resolve_days", "needs_leader"
+        )
+    )
+    if not rows:
+        return _FALLBACK
+    return Scheme(tuple(LevelInfo(*row, rank=i) for i, row in enumerate(rows)))
+
+
+def tier_for(level: str) -> int | None:
+    """The region level (3 county, 4 township, 5 village) whose center handles this level."""
+    info = active_scheme().get(level)
+    return info.tier_level if info else None
+
+
+def resolve_days_for(level: str) -> int | None:
+    """The usual time limit (working days) of this level, a hint for the deadline rules."""
+    info = active_scheme().get(level)
+    return info.resolve_days if info else None
+
+
+@dataclass(frozen=True)
+class Weight:
+    weight: int
+    threshold: int | None
+
+
+def _weights() -> dict[str, Weight | None]:
+    """Factor code → weight; None for a factor an admin switched off."""
+    return config.cached("risk_weights", _load_weights)
+
+
+def _load_weights() -> dict[str, Weight | None]:
+    out: dict[str, Weight | None] = {code: Weight(w, t) for code, (w, t) in RISK_WEIGHTS.items()}
+    for code, weight, threshold, active in RiskWeight.objects.values_list(
+        "code", "weight", "threshold", "is_active"
+    ):
+        out[code] = Weight(weight, threshold) if active else None
+    return out
+
+
+@lru_cache(maxsize=8)
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern | None:
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))))
+
+
+def _risk_words() -> dict[str, tuple[str, int]]:
+    return config.cached("risk_words", _load_risk_words)
+
+
+def _category_bases() -> dict[str, int]:
+    return config.cached(
+        "category_risk", lambda: dict(CategoryRisk.objects.values_list("category__code", "score"))
+    )
+
+
+def _load_risk_words() -> dict[str, tuple[str, int]]:
+    return {
+        word: (group, weight)
+        for word, group, weight in RiskWord.objects.filter(is_active=True).values_list(
+            "word", "group", "weight"
+        )
+    }
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    level: str
+    score: int
+    factors: list[dict] = field(default_factory=list)
+    label: str = ""
+    colour: str = ""
+    tier_level: int | None = None
+    needs_leader: bool = False
+    repeat_count: int = 0
+
+
+def _factor(code: str, weight: int, detail: str, label: str | None = None) -> dict:
+    return {
+        "code": str(code),
+        "label": label or str(RiskFactor(code).label),
+        "weight": int(weight),
+        "detail": detail,
+    }
+
+
+def repeat_appeals(case: Case, *, days: int = 90, parties: list[Party] | None = None) -> int:
+    """Earlier appeals within ``days`` before this one by the same applicant phone or ID
+    number, or about the same address (index lookups on the keyed hashes)."""
+    parties = list(case.parties.all()) if parties is None else parties
+    applicants = [p for p in parties if p.role == PartyRole.APPLICANT]
+    phones = sorted({p.phone_hash for p in applicants if p.phone_hash})
+    ids = sorted({p.id_number_hash for p in applicants if p.id_number_hash})
+    since = case.registered_at - dt.timedelta(days=days)
+    window = Q(registered_at__gte=since, registered_at__lte=case.registered_at)
+    other_ids: set[int] = set()
+    if phones or ids:
+        match = Q(pk__in=[])
+        if phones:
+            match |= Q(phone_hash__in=phones)
+        if ids:
+            match |= Q(id_number_hash__in=ids)
+        other_ids.update(
+            Party.objects.filter(
+                match,
+                role=PartyRole.APPLICANT,
+                case__registered_at__gte=since,
+                case__registered_at__lte=case.registered_at,
+            )
+            .exclude(case_id=case.pk)
+            .values_list("case_id", flat=True)[:500]
+        )
+    if case.address_key:
+        other_ids.update(
+            Case.objects.filter(window, address_key=case.address_key)
+            .exclude(pk=case.pk)
+            .values_list("pk", flat=True)[:500]
+        )
+    return len(other_ids)
+
+
+def grade_risk(case: Case) -> RiskAssessment:
+    """Score a registered case and give its level in the active scheme, with every factor
+    that fired and its weight."""
+    scheme = active_scheme()
+    weights = _weights()
+    parties = list(case.parties.all())
+    factors: list[dict] = []
+
+    w = weights.get(RiskFactor.CATEGORY)
+    if w and case.category_id:
+        codes = [c for c in case.category.path.split("/") if c]
+        bases = _category_bases()
+        for code in reversed(codes):  # the most specific node that has a base risk
+            if code in bases:
+                if bases[code] * w.weight:
+                    factors.append(
+                        _factor(
+                            RiskFactor.CATEGORY,
+                            bases[code] * w.weight,
+                            _("分类“%(category)s”") % {"category": case.category.name},
+                        )
+                    )
+                break
+
+    w = weights.get(RiskFactor.WORDS)
+    if w:
+        words = _risk_words()
+        pattern = _word_pattern(tuple(sorted(words)))
+        found = sorted(
+            set(pattern.findall(f"{case.title}\n{case.description}")) if pattern else set(),
+            key=lambda word: (-words[word][1], word),
+        )
+        room = w.weight
+        for word in found:
+            if room <= 0:
+                break
+            group, weight = words[word]
+            add = min(weight, room)
+            room -= add
+            factors.append(
+                _factor(
+                    RiskFactor.WORDS,
+                    add,
+                    _("出现“%(word)s”（%(group)s）")
+                    % {"word": word, "group": RiskWordGroup(group).label},
+                    label=_("风险词"),
+                )
+            )
+
+    large, group = weights.get(RiskFactor.LARGE_GROUP), weights.get(RiskFactor.GROUP)
+    people = case.people_count or 1
+    if large and people >= (large.threshold or 30):
+        factors.append(
+            _factor(RiskFactor.LARGE_GROUP, large.weight, _("涉及%(n)d人") % {"n": people})
+        )
+    elif group and people >= (group.threshold or 5):
+        factors.append(_factor(RiskFactor.GROUP, group.weight, _("涉及%(n)d人") % {"n": people}))
+
+    repeat_count = 0
+    w = weights.get(RiskFactor.REPEAT)
+    days = (w.threshold if w and w.threshold else 90) if w else 90
+    repeat_count = repeat_appeals(case, days=days, parties=parties)
+    if w and repeat_count:
+        factors.append(
+            _factor(
+                RiskFactor.REPEAT,
+                w.weight * min(repeat_count, 3),
+                _("近%(days)d天内同一电话、身份证号或地址已有%(n)d次诉求")
+                % {"days": days, "n": repeat_count},
+            )
+        )
+
+    for code, attr in (
+        (RiskFactor.ELDERLY, "is_elderly"),
+        (RiskFactor.MINOR, "is_minor"),
+        (RiskFactor.DISABLED, "is_disabled"),
+    ):
+        w = weights.get(code)
+        names = [p.masked_name for p in parties if getattr(p, attr)]
+        if w and names:
+            factors.append(_factor(code, w.weight, "、".join(names)))
+
+    w = weights.get(RiskFactor.PRIOR_RED)
+    phones = sorted({p.phone_hash for p in parties if p.phone_hash})
+    ids = sorted({p.id_number_hash for p in parties if p.id_number_hash})
+    if w and (phones or ids):
+        match = Q(pk__in=[])
+        if phones:
+            match |= Q(phone_hash__in=phones)
+        if ids:
+            match |= Q(id_number_hash__in=ids)
+        prior = (
+            Party.objects.filter(match, case__risk_level=scheme.top.code)
+            .exclude(case_id=case.pk)
+            .values_list("case__code", flat=True)
+            .distinct()[:5]
+        )
+        prior = list(prior)
+        if prior:
+            factors.append(
+                _factor(
+                    RiskFactor.PRIOR_RED,
+                    w.weight,
+                    _("当事人曾有%(level)s案件：%(codes)s")
+                    % {"level": scheme.top.label, "codes": "、".join(prior)},
+                )
+            )
+
+    # A case never dispatched nor resolved has no returns or reopenings to count.
+    touched = case.dispatched_at or case.resolved_at or case.closed_at
+    if case.pk and touched:
+        w = weights.get(RiskFactor.RETURNED)
+        returns = CaseAssignment.objects.filter(
+            case_id=case.pk, status=AssignmentStatus.RETURNED
+        ).count()
+        if w and returns:
+            factors.append(
+                _factor(
+                    RiskFactor.RETURNED,
+                    w.weight * min(returns, 3),
+                    _("已被退回%(n)d次") % {"n": returns},
+                )
+            )
+        w = weights.get(RiskFactor.REOPENED)
+        reopened = CaseEvent.objects.filter(
+            case_id=case.pk, action__in=[Action.REOPEN, Action.SEND_BACK]
+        ).count()
+        if w and reopened:
+            factors.append(
+                _factor(
+                    RiskFactor.REOPENED,
+                    w.weight * min(reopened, 3),
+                    _("已重新办理或退回重办%(n)d次") % {"n": reopened},
+                )
+            )
+    w = weights.get(RiskFactor.OVERDUE)
+    if w and case.is_overdue:
+        factors.append(_factor(RiskFactor.OVERDUE, w.weight, _("办理已超期")))
+
+    score = sum(f["weight"] for f in factors)
+    level = scheme.for_score(score)
+    return RiskAssessment(
+        level=level.code,
+        score=score,
+        factors=factors,
+        label=level.label,
+        colour=level.colour,
+        tier_level=level.tier_level,
+        needs_leader=level.needs_leader,
+        repeat_count=repeat_count,
+    )
+
+
+def with_floor(assessment: RiskAssessment, floor: str | None) -> RiskAssessment:
+    """Keep a level set by a person (the receptionist's judgement) as a floor."""
+    scheme = active_scheme()
+    floor_info = scheme.get(floor or "")
+    if floor_info is None or floor_info.rank <= scheme.rank(assessment.level):
+        return assessment
+    factors = [
+        *assessment.factors,
+        _factor(
+            RiskFactor.MANUAL,
+            0,
+            _("受理人员研判为%(level)s") % {"level": floor_info.label},
+        ),
+    ]
+    return RiskAssessment(
+        level=floor_info.code,
+        score=assessment.score,
+        factors=factors,
+        label=floor_info.label,
+        colour=floor_info.colour,
+        tier_level=floor_info.tier_level,
+        needs_leader=floor_info.needs_leader,
+        repeat_count=assessment.repeat_count,
+    )

@@ -1,0 +1,384 @@
+"""Writes of routing: register-and-route, risk (re)grading, category corrections, training and
+activating classifier versions, switching the risk scheme.
+
+Each is one transaction; changes to a case go through :func:`fengqiao.cases.services.update_case`
+(which writes the audit event); notifications go out after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fengqiao.cases import services as case_services
+from fengqiao.cases.models import Case, Category
+from fengqiao.cases.selectors import active_memberships, visible_cases
+from fengqiao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from fengqiao.org.choices import Role, UnitKind
+from fengqiao.org.models import User
+from fengqiao.routing import classification, dispatch, related, risk
+from fengqiao.routing.choices import RiskFactor
+from fengqiao.routing.classification import Suggestion, classify
+from fengqiao.routing.models import (
+    CaseRouting,
+    ClassifierVersion,
+    Correction,
+    RiskScheme,
+)
+from fengqiao.routing.risk import RiskAssessment
+
+logger = logging.getLogger(__name__)
+SYSTEM = "system"
+RISK_FIELDS = ("risk_level", "risk_score", "risk_factors", "tier_level", "responsible_leader")
+
+
+def _case_link(case: Case) -> str:
+    try:
+        return reverse("workbench:case", args=[case.code])
+    except NoReverseMatch:
+        return f"/cases/{case.code}/"
+
+
+def notify_top_level(case: Case, assessment: RiskAssessment) -> None:
+    """Tell the directors of the case's center (and its 包案 leader) that it rose to the top
+    level. Runs after commit; without the notifications app it only logs."""
+    recipients = dispatch.center_directors(case.center)
+    if case.responsible_leader_id and case.responsible_leader not in recipients:
+        recipients.append(case.responsible_leader)
+    reasons = "；".join(
+        f"{f['label']}（+{f['weight']}）：{f['detail']}" for f in assessment.factors
+    )
+    title = _("%(level)s风险案件：%(title)s") % {"level": assessment.label, "title": case.title}
+    body = _("案件%(code)s风险分值%(score)d。%(reasons)s") % {
+        "code": case.code,
+        "score": assessment.score,
+        "reasons": reasons,
+    }
+    try:
+        from fengqiao.notifications.services import notify
+    except ImportError:  # the notifications app is optional for routing
+        logger.warning("risk rose to %s on case %s: %s", assessment.level, case.code, title)
+        return
+    notify(
+        recipients=recipients,
+        title=title,
+        body=body,
+        link=_case_link(case),
+        kind="risk_red",
+        dedupe_key=f"risk_red:{case.pk}:{case.version}",
+    )
+
+
+def _manual_floor(case: Case) -> str | None:
+    for f in case.risk_factors or []:
+        if isinstance(f, dict) and f.get("code") == RiskFactor.MANUAL and f.get("level"):
+            return f["level"]
+    return None
+
+
+def _risk_changes(case: Case, assessment: RiskAssessment, scheme: risk.Scheme) -> dict[str, Any]:
+    changes: dict[str, Any] = {
+        "risk_level": assessment.level,
+        "risk_score": assessment.score,
+        "risk_factors": assessment.factors,
+    }
+    tier = assessment.tier_level
+    # The risk sets the first tier and can raise it; lowering it, or moving it at all once
+    # set, is the dispatcher's decision (delegate / escalate / dispatch).
+    if tier is not None and (case.tier_level is None or tier < case.tier_level):
+        changes["tier_level"] = tier
+    if assessment.needs_leader and not case.responsible_leader_id:
+        center = dispatch.tier_center(case, tier) or case.center
+        leader = dispatch.leader_for(center) or dispatch.leader_for(case.center)
+        if leader is not None:
+            changes["responsible_leader"] = leader
+    return changes
+
+
+def _assess(case: Case, floor: str | None) -> RiskAssessment:
+    assessment = risk.grade_risk(case)
+    floor = floor or _manual_floor(case)
+    assessment = risk.with_floor(assessment, floor)
+    if floor and assessment.factors and assessment.factors[-1]["code"] == RiskFactor.MANUAL:
+        assessment.factors[-1]["level"] = assessment.level
+    return assessment
+
+
+def _after_grading(case: Case, before: str | None, assessment: RiskAssessment) -> None:
+    scheme = risk.active_scheme()
+    top = scheme.top
+    if assessment.level == top.code and (before is None or scheme.rank(before) < top.rank):
+        transaction.on_commit(lambda: notify_top_level(case, assessment))
+
+
+@transaction.atomic
+def apply_risk(
+    *, case: Case | int, actor: User | None = None, floor: str | None = None
+) -> RiskAssessment:
+    """Grade a case again and store the level, score, factors and tier; a rise to the top
+    level notifies the center's directors at once (after commit)."""
+    pk = case.pk if isinstance(case, Case) else case
+    current = Case.objects.select_related("category", "center", "region").filter(pk=pk).first()
+    if current is None:
+        raise NotFound(_("案件不存在。"))
+    before = current.risk_level
+    scheme = risk.active_scheme()
+    assessment = _assess(current, floor)
+    updated = case_services.update_case(
+        case=current,
+        changes=_risk_changes(current, assessment, scheme),
+        actor=actor,
+        actor_kind=SYSTEM,
+        note=_("风险研判"),
+    )
+    if before != updated.risk_level:
+        _after_grading(updated, before, assessment)
+    return assessment
+
+
+def _store_routing(
+    case: Case,
+    suggestion: Suggestion,
+    *,
+    tier_center=None,
+    repeat_count: int = 0,
+) -> CaseRouting:
+    routing, _created = CaseRouting.objects.update_or_create(
+        case=case,
+        defaults={
+            "category": suggestion.category,
+            "unit_types": suggestion.unit_types,
+            "confidence": suggestion.confidence,
+            "top_terms": [[t, w] for t, w in suggestion.top_terms],
+            "ranking": [[c, p] for c, p in suggestion.ranking],
+            "source": suggestion.source,
+            "model_version": suggestion.model_version,
+            "tier_center": tier_center,
+            "repeat_count": repeat_count,
+        },
+    )
+    return routing
+
+
+@transaction.atomic
+def register_and_route(**kwargs: Any) -> Case:
+    """Register an appeal and route it in the same transaction: classify it (fill the
+    category when none was given, else keep the suggestion), grade its risk, set its tier
+    (and 包案 leader for the top level), and link related cases.
+
+    Takes the keyword arguments of :func:`fengqiao.cases.services.register_case`.
+    """
+    floor = kwargs.get("risk_level")
+    case = case_services.register_case(**kwargs)
+    suggestion = classify(case.title, case.description)
+    changes: dict[str, Any] = {}
+    if case.category_id is None and suggestion.category is not None:
+        changes["category"] = suggestion.category
+        if not kwargs.get("kind"):
+            changes["kind"] = suggestion.category.kind
+    if changes:
+        case = case_services.update_case(
+            case=case, changes=changes, actor=None, actor_kind=SYSTEM, note=_("自动分类")
+        )
+    case = Case.objects.select_related("category", "center", "region").get(pk=case.pk)
+    sig = related.index_case(case)
+    links = related.find_related(case, sig=sig)
+    case_services.link_many(case=case, links=links)
+    scheme = risk.active_scheme()
+    assessment = _assess(case, floor)
+    case = case_services.update_case(
+        case=case,
+        changes=_risk_changes(case, assessment, scheme),
+        actor=None,
+        actor_kind=SYSTEM,
+        note=_("风险研判"),
+    )
+    _after_grading(case, None, assessment)
+    _store_routing(
+        case,
+        suggestion,
+        tier_center=dispatch.tier_center(case, assessment.tier_level),
+        repeat_count=assessment.repeat_count,
+    )
+    return case
+
+
+@transaction.atomic
+def link_related(*, case: Case) -> list[tuple[Case, str, float]]:
+    """Index a case's text and link it to the related cases found now."""
+    sig = related.index_case(case)
+    links = related.find_related(case, sig=sig)
+    case_services.link_many(case=case, links=links)
+    return links
+
+
+def _may_correct(actor: User, case: Case) -> bool:
+    if actor.is_superuser:
+        return True
+    return any(
+        m.role in (Role.DISPATCHER, Role.DIRECTOR)
+        and m.unit.kind == UnitKind.CENTER
+        and case.scope_path.startswith(m.unit.region_path)
+        for m in active_memberships(actor)
+    )
+
+
+@transaction.atomic
+def correct_category(
+    *, case: Case | int, category: Category, actor: User, now: dt.datetime | None = None
+) -> Case:
+    """A dispatcher confirms or corrects a case's category. The correction is stored (the
+    next training run learns from it) and the risk is graded again."""
+    pk = case.pk if isinstance(case, Case) else case
+    current = visible_cases(actor).select_related("category").filter(pk=pk).first()
+    if current is None:
+        raise NotFound(_("案件不存在。"))
+    if not _may_correct(actor, current):
+        raise PermissionDenied(_("只有分流调度员或中心主任可以更正分类。"))
+    if not category.is_active:
+        raise ValidationFailed(_("分类“%(name)s”已停用。") % {"name": category}, field="category")
+    if current.category_id == category.pk:
+        return current
+    now = now or timezone.now()
+    routing = CaseRouting.objects.filter(case=current).first()
+    Correction.objects.create(
+        case=current,
+        proposed=current.category or (routing.category if routing else None),
+        corrected=category,
+        actor=actor,
+        created_at=now,
+    )
+    updated = case_services.update_case(
+        case=current,
+        changes={"category": category, "kind": category.kind},
+        actor=actor,
+        note=_("更正分类"),
+        now=now,
+    )
+    apply_risk(case=updated)
+    return Case.objects.get(pk=updated.pk)
+
+
+def record_correction_from_event(event) -> Correction | None:
+    """A category change made by a person elsewhere (an edit form) counts as a correction."""
+    change = (event.data or {}).get("changes", {}).get("category")
+    if not change or event.actor_id is None or not change.get("to"):
+        return None
+    # correct_category() stored its own correction in the same transaction.
+    exists = Correction.objects.filter(
+        case_id=event.case_id,
+        corrected_id=change["to"],
+        actor_id=event.actor_id,
+        created_at__gte=event.created_at - dt.timedelta(seconds=30),
+    ).exists()
+    if exists:
+        return None
+    return Correction.objects.create(
+        case_id=event.case_id,
+        proposed_id=change.get("from"),
+        corrected_id=change["to"],
+        actor_id=event.actor_id,
+        created_at=event.created_at,
+    )
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    version: ClassifierVersion
+    metrics: dict
+    activated: bool
+
+
+def _folds(labels: list[str], k: int) -> list[int]:
+    """Stratified fold numbers: each category spread round-robin over the folds."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        n = seen.get(label, 0)
+        seen[label] = n + 1
+        out.append(n % k)
+    return out
+
+
+def evaluate(texts: list[str], labels: list[str], *, folds: int = 5) -> dict:
+    """Cross-validated accuracy and macro-F1 of the text classifier on these cases."""
+    from fengqiao.routing.evaluate import cross_validate
+
+    rows = [
+        {"title": "", "text": t, "label": label, "fold": f}
+        for t, label, f in zip(texts, labels, _folds(labels, folds), strict=True)
+    ]
+    return cross_validate(rows)
+
+
+@transaction.atomic
+def activate_version(*, version: ClassifierVersion) -> ClassifierVersion:
+    """Make this version the one registration uses."""
+    ClassifierVersion.objects.select_for_update().filter(is_active=True).exclude(
+        pk=version.pk
+    ).update(is_active=False)
+    if not version.is_active:
+        version.is_active = True
+        version.save(update_fields=["is_active"])
+    return version
+
+
+def train_model(
+    *, min_samples: int = 30, activate: bool = False, folds: int = 5, note: str = ""
+) -> TrainResult:
+    """Train a new classifier version on the deployment's closed cases and corrections,
+    evaluate it by cross-validation, store it, and activate it when asked or when it is
+    better (macro-F1) than the active one."""
+    from fengqiao.routing.text import TextClassifier
+
+    texts, labels, _ids = classification.training_set()
+    if len(texts) < min_samples:
+        raise ValidationFailed(
+            _("训练样本不足：现有%(n)d件，至少需要%(min)d件已结案案件。")
+            % {"n": len(texts), "min": min_samples},
+            field="min_samples",
+        )
+    if len(set(labels)) < 2:
+        raise ValidationFailed(_("训练样本至少要有两个分类。"), field="labels")
+    metrics = evaluate(texts, labels, folds=folds)
+    model = TextClassifier.train(texts, labels)
+    blob = model.dumps()
+    with transaction.atomic():
+        last = ClassifierVersion.objects.select_for_update().aggregate(v=Max("version"))["v"]
+        version = ClassifierVersion.objects.create(
+            version=(last or 0) + 1,
+            blob=blob,
+            labels=sorted(set(labels)),
+            metrics=metrics,
+            n_samples=len(texts),
+            trained_at=timezone.now(),
+            note=note[:255],
+        )
+        active = ClassifierVersion.objects.filter(is_active=True).first()
+        better = active is None or metrics.get("macro_f1", 0) > (active.metrics or {}).get(
+            "macro_f1", 0
+        )
+        activated = activate or better
+        if activated:
+            activate_version(version=version)
+    return TrainResult(version=version, metrics=metrics, activated=activated)
+
+
+@transaction.atomic
+def activate_scheme(*, scheme: RiskScheme) -> RiskScheme:
+    """Switch the risk scheme in use (蓝黄红, 红橙黄蓝, 红黄绿…)."""
+    if not scheme.levels.exists():
+        raise ValidationFailed(_("该方案还没有定义风险等级。"), field="scheme")
+    RiskScheme.objects.filter(is_active=True).exclude(pk=scheme.pk).update(is_active=False)
+    if not scheme.is_active:
+        scheme.is_active = True
+        scheme.save(update_fields=["is_active"])
+    return scheme

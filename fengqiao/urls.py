@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("fengqiao.api.urls")),
+    path("p/", include("fengqiao.portal.urls")),
+    path("analytics/", include("fengqiao.analytics.urls")),
+    path("", include("fengqiao.workbench.urls")),
+]
+if settings.FENGQIAO_BENCH:
+    urlpatterns.insert(0, path("bench/", include("bench.urls")))
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
