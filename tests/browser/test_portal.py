@@ -127,7 +127,8 @@ def test_invalid_phone_and_missing_place(live_server, world, page_factory, scree
     page.select_option("#id_kind", "hazard")
     page.fill("#id_description", "村口的桥栏杆断了，小孩上学经过很危险。")
     page.fill("#id_phone", "12345")
-    page.click("button[type=submit]:has-text('提交诉求')")
+    with page.expect_navigation(wait_until="load"):
+        page.click("button[type=submit]:has-text('提交诉求')")
     summary = page.locator(".error-summary")
     assert "请填写正确的手机号码" in summary.inner_text()
     assert "请选择事情发生的乡镇（街道）" in summary.inner_text()
@@ -144,7 +145,8 @@ def test_throttled_phone_sees_why(live_server, world, page_factory, screenshot):
     page = page_factory("zh-CN", phone=True)
     page.goto(f"{live_server.url}/p/")
     _fill_appeal(page, world)
-    page.click("button[type=submit]:has-text('提交诉求')")
+    with page.expect_navigation(wait_until="load"):
+        page.click("button[type=submit]:has-text('提交诉求')")
     assert "同一手机号每天最多提交5件诉求" in page.locator(".error-summary").inner_text()
     assert Case.objects.count() == 0
     screenshot(page, "portal-throttled-phone")
