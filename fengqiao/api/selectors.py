@@ -78,9 +78,7 @@ def _day_start(day: dt.date, *, plus_days: int = 0) -> dt.datetime:
 
 def filter_cases(user: User, filters: CaseFilters) -> QuerySet[Case]:
     """The cases this user may see that match the filters, newest first."""
-    qs = visible_cases(user)
-    if filters.status:
-        qs = qs.filter(status__in=list(filters.status))
+    qs = visible_cases(user, statuses=filters.status or None)
     if filters.category:
         category = Category.objects.filter(code=filters.category).only("path").first()
         if category is None:

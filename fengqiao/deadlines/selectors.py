@@ -42,8 +42,8 @@ def nearing_limit_cases(user: User, *, membership_id: int | None = None) -> Quer
         paused_since__isnull=True,
     )
     return (
-        visible_cases(user, membership_id=membership_id)
-        .filter(status__in=RUNNING_STATUSES, is_overdue=False)
+        visible_cases(user, membership_id=membership_id, statuses=RUNNING_STATUSES)
+        .filter(is_overdue=False)
         .filter(Exists(warned))
         .order_by("deadline", "id")
     )
@@ -52,8 +52,8 @@ def nearing_limit_cases(user: User, *, membership_id: int | None = None) -> Quer
 def overdue_cases(user: User, *, membership_id: int | None = None) -> QuerySet[Case]:
     """已超期: cases being handled past their deadline."""
     return (
-        visible_cases(user, membership_id=membership_id)
-        .filter(status__in=RUNNING_STATUSES, is_overdue=True)
+        visible_cases(user, membership_id=membership_id, statuses=RUNNING_STATUSES)
+        .filter(is_overdue=True)
         .order_by("deadline", "id")
     )
 

@@ -71,8 +71,25 @@ def current_membership(user: User, membership_id: int | None) -> Membership | No
     return memberships[0] if memberships else None
 
 
-def scoped_cases(user: User, membership: Membership | None) -> QuerySet[Case]:
-    return visible_cases(user, membership_id=membership.id if membership else None)
+# The states each worklist shows (the scope is narrowed to them before anything else).
+WORKLIST_STATUSES: dict[str, tuple[str, ...]] = {
+    "to_dispatch": (Status.REGISTERED,),
+    "mediating": (Status.MEDIATING,),
+    "to_sign": (Status.DISPATCHED,),
+    "handling": (Status.HANDLING,),
+    "due_soon": IN_HANDLING,
+    "overdue": IN_HANDLING,
+    "to_review": (Status.RESOLVED,),
+    "to_visit": (Status.CLOSED,),
+}
+
+
+def scoped_cases(
+    user: User, membership: Membership | None, *, statuses: tuple[str, ...] | None = None
+) -> QuerySet[Case]:
+    return visible_cases(
+        user, membership_id=membership.id if membership else None, statuses=statuses
+    )
 
 
 def _handler_units(membership: Membership | None) -> Unit | None:
@@ -91,7 +108,10 @@ def worklist_queryset(
     from fengqiao.workbench import integrations
 
     owned = integrations.worklist(key, user, membership.id if membership else None)
-    qs = scoped_cases(user, membership) if owned is None else owned
+    if owned is None:
+        qs = scoped_cases(user, membership, statuses=WORKLIST_STATUSES.get(key))
+    else:
+        qs = owned
     unit = _handler_units(membership)
     if unit is not None and key in ("to_sign", "handling", "due_soon", "overdue"):
         qs = qs.filter(lead_unit=unit)

@@ -85,6 +85,23 @@ def test_a_department_sees_a_case_once_it_is_assigned(world, cases):
     assert actions(world.police_handler, county_case) == set()
 
 
+def test_narrowing_by_status_keeps_the_scope(world, cases):
+    """A worklist asks only for cases in some states; the answer is the scope cut to those
+    states, for center staff and department staff alike."""
+    county_case, township_case, _other = cases
+    services.transition(
+        case=county_case, action=Action.DISPATCH, actor=world.dispatcher, lead_unit=world.justice
+    )
+    justice = world.justice_handler
+    assert list(visible_cases(justice, statuses=[Status.DISPATCHED])) == [county_case]
+    assert not visible_cases(justice, statuses=[Status.HANDLING]).exists()
+    # Department staff still see the case in every state when no states are asked for.
+    assert list(visible_cases(justice)) == [county_case]
+    assert set(visible_cases(world.dispatcher, statuses=[Status.REGISTERED])) == {township_case}
+    # Asking for states never widens the scope.
+    assert not visible_cases(world.police_handler, statuses=[Status.DISPATCHED]).exists()
+
+
 def test_superuser_sees_everything(world, cases):
     world.director.is_superuser = True
     assert visible_cases(world.director).count() == 3
