@@ -222,6 +222,9 @@ FENGQIAO_BENCH = env_bool("FENGQIAO_BENCH")
 
 # Policies and after-commit handlers that higher apps plug into the case core.
 FENGQIAO_DEADLINE_POLICY = "fengqiao.deadlines.policy.dispatch_deadlines"
+# "queue": handlers run in the task worker, queued in the transaction that wrote the event
+# (never lost; requests do not wait for them). "inline": right after commit, in-process.
+FENGQIAO_CASE_EVENT_DELIVERY = os.environ.get("FENGQIAO_CASE_EVENT_DELIVERY", "queue")
 FENGQIAO_CASE_EVENT_HANDLERS: list[str] = [
     "fengqiao.followup.handlers.notify_applicant",
     "fengqiao.followup.handlers.open_visit_task",

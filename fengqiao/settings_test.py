@@ -6,6 +6,9 @@ os.environ.setdefault("FENGQIAO_SECRET_KEY", "test-secret-key-not-for-production
 os.environ.setdefault("FENGQIAO_FIELD_KEY", "q5Jw2fR0bYxkz2cQm8lq0k3yqzCw0xkqv8mQ5m3b6Yk=")
 os.environ.setdefault("FENGQIAO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("FENGQIAO_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+# Case-event handlers right after commit, in the test's process (queued delivery has its own
+# tests in fengqiao/cases/tests/test_event_delivery.py).
+os.environ.setdefault("FENGQIAO_CASE_EVENT_DELIVERY", "inline")
 
 from fengqiao.settings import *  # noqa: F403
 

@@ -1,32 +1,66 @@
-"""After-commit handlers for case events, named in settings (``FENGQIAO_CASE_EVENT_HANDLERS``).
+"""Case-event handlers, named in settings (``FENGQIAO_CASE_EVENT_HANDLERS``).
 
-Higher apps (notifications to citizens, routing re-grading, analytics rollups) react to what
-happened to a case without the cases app importing them. Each handler receives the event
-after the transaction that wrote it has committed; it should be quick (enqueue a task for
-slow work) and must not raise: an error is logged and does not undo the event.
+Higher apps (notifications to citizens, deadline clocks, routing re-grading, analytics
+rollups) react to what happened to a case without the cases app importing them. Each
+handler receives one event after the transaction that wrote it has committed, and must not
+raise: an error is logged and does not undo the event or stop the other handlers.
+
+How events reach the handlers (``FENGQIAO_CASE_EVENT_DELIVERY``):
+
+- ``"queue"`` (production): writing an event queues a task in the same transaction, so the
+  task commits with the event and is never lost; the task worker runs the handlers. Each
+  case keeps a cursor (:class:`~fengqiao.cases.models.EventCursor`): a task handles every
+  event of its case after the cursor, in order, under the cursor's row lock, so several
+  workers never handle one case's events twice or out of order, and a retried task does
+  nothing more. The request that wrote the event does not wait for the handlers.
+- ``"inline"`` (tests, bulk loaders inside :func:`inline`): the handlers run in the same
+  process right after commit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.module_loading import import_string
 
-from fengqiao.cases.models import CaseEvent
+from fengqiao.cases.models import CaseEvent, EventCursor
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[CaseEvent], None]
+QUEUE, INLINE = "queue", "inline"
+_delivery_override: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "fengqiao_case_event_delivery", default=None
+)
 
 
 @lru_cache(maxsize=1)
 def handlers() -> tuple[Handler, ...]:
+    from django.utils.module_loading import import_string
+
     return tuple(
         import_string(path) for path in getattr(settings, "FENGQIAO_CASE_EVENT_HANDLERS", ())
     )
+
+
+def delivery() -> str:
+    """``"queue"`` or ``"inline"``: how events reach the handlers now."""
+    return _delivery_override.get() or getattr(settings, "FENGQIAO_CASE_EVENT_DELIVERY", QUEUE)
+
+
+@contextlib.contextmanager
+def inline() -> Iterator[None]:
+    """Run the handlers in this process right after each commit (bulk loaders such as the
+    demo, whose later steps build on what the handlers did)."""
+    token = _delivery_override.set(INLINE)
+    try:
+        yield
+    finally:
+        _delivery_override.reset(token)
 
 
 def _run(event: CaseEvent) -> None:
@@ -37,7 +71,46 @@ def _run(event: CaseEvent) -> None:
             logger.exception("case event handler %r failed for event %s", handler, event.pk)
 
 
+def _run_isolated(event: CaseEvent) -> None:
+    """Each handler in its own savepoint: a failed query undoes only that handler."""
+    for handler in handlers():
+        try:
+            with transaction.atomic():
+                handler(event)
+        except Exception:
+            logger.exception("case event handler %r failed for event %s", handler, event.pk)
+
+
 def schedule(event: CaseEvent) -> None:
-    """Call the configured handlers once the current transaction commits."""
-    if handlers():
+    """Hand the event to the configured handlers once the current transaction commits."""
+    if not handlers():
+        return
+    if delivery() == QUEUE:
+        from fengqiao.cases.tasks import handle_case_events
+
+        # The case's cursor exists from its first queued event on (created in this
+        # transaction), so the handlers start there whichever queued task runs first.
+        EventCursor.objects.bulk_create(
+            [EventCursor(case_id=event.case_id, seq=event.seq - 1)], ignore_conflicts=True
+        )
+        handle_case_events.enqueue(event.case_id, event.seq)
+    else:
         transaction.on_commit(lambda: _run(event))
+
+
+def handle_pending(case_id: int, seq: int) -> int:
+    """Run the handlers on every event of the case not handled yet, in order; return how
+    many events were handled. ``seq`` is the event that queued this call; the cursor was
+    created with the case's first queued event (its earlier events, if any, were delivered
+    inline)."""
+    with transaction.atomic():
+        cursor, _created = EventCursor.objects.select_for_update().get_or_create(
+            case_id=case_id, defaults={"seq": seq - 1}
+        )
+        events = list(CaseEvent.objects.filter(case_id=case_id, seq__gt=cursor.seq).order_by("seq"))
+        for event in events:
+            _run_isolated(event)
+        if events:
+            cursor.seq = events[-1].seq
+            cursor.save(update_fields=["seq"])
+    return len(events)

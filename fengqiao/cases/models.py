@@ -415,3 +415,18 @@ class CodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_code} {self.day}: {self.last_value}"
+
+
+class EventCursor(models.Model):
+    """How far the case-event handlers have got through one case's events (queued delivery,
+    ``fengqiao.cases.hooks``): the events after ``seq`` are still to be handled."""
+
+    case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("事件处理进度")
+        verbose_name_plural = _("事件处理进度")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}@{self.seq}"

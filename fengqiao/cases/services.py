@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import mimetypes
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -67,6 +67,10 @@ class PartyInput:
     is_elderly: bool = False
     is_minor: bool = False
     is_disabled: bool = False
+
+
+# Routing's hook into registration: (unsaved case, unsaved parties) -> registration event data.
+Prepare = Callable[[Case, list[Party]], dict[str, Any] | None]
 
 
 def _address_key(region: Region, address: str) -> str:
@@ -130,10 +134,15 @@ def _write_event(
     note: str = "",
     data: dict[str, Any] | None = None,
     now: dt.datetime,
+    first: bool = False,
 ) -> CaseEvent:
     """Append one event, chained to the case's previous one. The case row must be locked
-    (or new) in the current transaction."""
-    last = CaseEvent.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
+    (or new, with ``first=True``) in the current transaction."""
+    last = (
+        None
+        if first
+        else CaseEvent.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
+    )
     event = CaseEvent(
         case=case,
         seq=(last["seq"] + 1) if last else 1,
@@ -181,10 +190,17 @@ def register_case(
     risk_level: str = RiskLevel.BLUE,
     note: str = "",
     now: dt.datetime | None = None,
+    prepare: Prepare | None = None,
 ) -> Case:
     """Register an appeal (受理): give it its code, its parties and its first event.
 
     ``actor`` None means the citizen submitted it themselves (portal, QR code).
+
+    ``prepare(case, parties)`` (routing's classification and risk grading) runs on the
+    validated, not yet saved case and parties before the county's code counter is taken: it
+    may set fields on the case and returns data for the registration event. The counter row
+    stays locked only for the few inserts that follow, so registrations in one county do
+    not wait on each other's reads.
     """
     now = now or timezone.now()
     title = _clean_text(title, _("标题"), max_length=200)
@@ -217,11 +233,7 @@ def register_case(
         if membership is None:
             raise PermissionDenied(_("您没有在该中心登记案件的权限。"))
 
-    day = timezone.localdate(now)
-    county_code = center.region.county_code
-    code = make_code(county_code, day, next_sequence(county_code, day))
-    case = Case.objects.create(
-        code=code,
+    case = Case(
         channel=channel,
         title=title,
         description=description,
@@ -246,7 +258,6 @@ def register_case(
     party_rows = []
     for p in parties:
         party = Party(
-            case=case,
             role=p.role,
             kind=p.kind,
             name=p.name.strip(),
@@ -258,6 +269,18 @@ def register_case(
         party.set_phone(p.phone)
         party.set_id_number(p.id_number)
         party_rows.append(party)
+    event_data: dict[str, Any] = {"channel": channel}
+    if prepare is not None:
+        event_data.update(prepare(case, party_rows) or {})
+
+    # From here to commit the county-and-day counter row is locked: inserts only.
+    day = timezone.localdate(now)
+    case.code = make_code(
+        center.region.county_code, day, next_sequence(center.region.county_code, day)
+    )
+    case.save(force_insert=True)
+    for party in party_rows:
+        party.case = case
     Party.objects.bulk_create(party_rows)
     _write_event(
         case,
@@ -268,8 +291,9 @@ def register_case(
         actor_label=_actor_label(actor, STAFF if actor else workflow.CITIZEN),
         unit=membership.unit if membership else center,
         note=note,
-        data={"channel": channel},
+        data=event_data,
         now=now,
+        first=True,
     )
     return case
 

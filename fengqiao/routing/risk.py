@@ -203,12 +203,12 @@ def repeat_appeals(case: Case, *, days: int = 90, parties: list[Party] | None = 
     return len(other_ids)
 
 
-def grade_risk(case: Case) -> RiskAssessment:
-    """Score a registered case and give its level in the active scheme, with every factor
-    that fired and its weight."""
+def grade_risk(case: Case, *, parties: list[Party] | None = None) -> RiskAssessment:
+    """Score a case and give its level in the active scheme, with every factor that fired
+    and its weight. ``parties`` grades a case being registered (not saved yet)."""
     scheme = active_scheme()
     weights = _weights()
-    parties = list(case.parties.all())
+    parties = list(case.parties.all()) if parties is None else parties
     factors: list[dict] = []
 
     w = weights.get(RiskFactor.CATEGORY)

@@ -18,8 +18,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fengqiao.cases import hooks
 from fengqiao.cases import services as case_services
-from fengqiao.cases.models import Case, Category
+from fengqiao.cases.models import Case, Category, Party
 from fengqiao.cases.selectors import active_memberships, visible_cases
 from fengqiao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from fengqiao.org.choices import Role, UnitKind
@@ -103,8 +104,8 @@ def _risk_changes(case: Case, assessment: RiskAssessment, scheme: risk.Scheme) -
     return changes
 
 
-def _assess(case: Case, floor: str | None) -> RiskAssessment:
-    assessment = risk.grade_risk(case)
+def _assess(case: Case, floor: str | None, parties: list[Party] | None = None) -> RiskAssessment:
+    assessment = risk.grade_risk(case, parties=parties)
     floor = floor or _manual_floor(case)
     assessment = risk.with_floor(assessment, floor)
     if floor and assessment.factors and assessment.factors[-1]["code"] == RiskFactor.MANUAL:
@@ -150,64 +151,82 @@ def _store_routing(
     *,
     tier_center=None,
     repeat_count: int = 0,
+    new: bool = False,
 ) -> CaseRouting:
-    routing, _created = CaseRouting.objects.update_or_create(
-        case=case,
-        defaults={
-            "category": suggestion.category,
-            "unit_types": suggestion.unit_types,
-            "confidence": suggestion.confidence,
-            "top_terms": [[t, w] for t, w in suggestion.top_terms],
-            "ranking": [[c, p] for c, p in suggestion.ranking],
-            "source": suggestion.source,
-            "model_version": suggestion.model_version,
-            "tier_center": tier_center,
-            "repeat_count": repeat_count,
-        },
-    )
+    fields = {
+        "category": suggestion.category,
+        "unit_types": suggestion.unit_types,
+        "confidence": suggestion.confidence,
+        "top_terms": [[t, w] for t, w in suggestion.top_terms],
+        "ranking": [[c, p] for c, p in suggestion.ranking],
+        "source": suggestion.source,
+        "model_version": suggestion.model_version,
+        "tier_center": tier_center,
+        "repeat_count": repeat_count,
+    }
+    if new:  # a case registered in this transaction has no routing record yet
+        return CaseRouting.objects.create(case=case, **fields)
+    routing, _created = CaseRouting.objects.update_or_create(case=case, defaults=fields)
     return routing
 
 
 @transaction.atomic
 def register_and_route(**kwargs: Any) -> Case:
-    """Register an appeal and route it in the same transaction: classify it (fill the
-    category when none was given, else keep the suggestion), grade its risk, set its tier
-    (and 包案 leader for the top level), and link related cases.
+    """Register an appeal and route it: classify it (fill the category when none was given,
+    else keep the suggestion), grade its risk and set its tier (and 包案 leader for the top
+    level), all before the case's code is taken, so the registration stores a case already
+    classified and graded in one short transaction with one event.
+
+    Related cases are searched and linked by :func:`fengqiao.routing.tasks.link_related_task`,
+    queued in the same transaction (the task row commits with the case, so it is never
+    lost), or at once where case events are delivered inline (tests, the demo loader).
 
     Takes the keyword arguments of :func:`fengqiao.cases.services.register_case`.
     """
     floor = kwargs.get("risk_level")
-    case = case_services.register_case(**kwargs)
-    suggestion = classify(case.title, case.description)
-    changes: dict[str, Any] = {}
-    if case.category_id is None and suggestion.category is not None:
-        changes["category"] = suggestion.category
+    suggestion = classify(kwargs["title"], kwargs["description"])
+    if kwargs.get("category") is None and suggestion.category is not None:
+        kwargs["category"] = suggestion.category
         if not kwargs.get("kind"):
-            changes["kind"] = suggestion.category.kind
-    if changes:
-        case = case_services.update_case(
-            case=case, changes=changes, actor=None, actor_kind=SYSTEM, note=_("自动分类")
-        )
-    case = Case.objects.select_related("category", "center", "region").get(pk=case.pk)
-    sig = related.index_case(case)
-    links = related.find_related(case, sig=sig)
-    case_services.link_many(case=case, links=links)
+            kwargs["kind"] = suggestion.category.kind
     scheme = risk.active_scheme()
-    assessment = _assess(case, floor)
-    case = case_services.update_case(
-        case=case,
-        changes=_risk_changes(case, assessment, scheme),
-        actor=None,
-        actor_kind=SYSTEM,
-        note=_("风险研判"),
-    )
+    graded: dict[str, Any] = {}
+
+    def prepare(case: Case, parties: list[Party]) -> dict[str, Any]:
+        assessment = _assess(case, floor, parties)
+        for name, value in _risk_changes(case, assessment, scheme).items():
+            setattr(case, name, value)
+        graded["assessment"] = assessment
+        graded["tier_center"] = dispatch.tier_center(case, assessment.tier_level)
+        return {
+            "routing": {
+                "category": case.category.code if case.category else None,
+                "category_name": case.category.name if case.category else "",
+                "suggested": suggestion.category.code if suggestion.category else None,
+                "confidence": round(float(suggestion.confidence), 3),
+                "source": suggestion.source,
+                "risk_level": assessment.level,
+                "risk_score": assessment.score,
+                "risk_factors": assessment.factors,
+            }
+        }
+
+    case = case_services.register_case(**kwargs, prepare=prepare)
+    assessment = graded["assessment"]
     _after_grading(case, None, assessment)
     _store_routing(
         case,
         suggestion,
-        tier_center=dispatch.tier_center(case, assessment.tier_level),
+        tier_center=graded["tier_center"],
         repeat_count=assessment.repeat_count,
+        new=True,
     )
+    if hooks.delivery() == hooks.QUEUE:
+        from fengqiao.routing.tasks import link_related_task
+
+        link_related_task.enqueue(case.pk)
+    else:
+        link_related(case=case)
     return case
 
 

@@ -252,8 +252,12 @@ def test_factors_are_stored_and_recorded_in_the_case_history(route):
     case = route(description="扬言报复", people_count=6)
     assert all({"code", "label", "weight", "detail"} <= set(f) for f in case.risk_factors)
     assert case.risk_score == sum(f["weight"] for f in case.risk_factors)
-    event = case.events.filter(action=Action.UPDATE).last()
-    assert set(event.data["changes"]) >= {"risk_level", "risk_score", "risk_factors"}
+    # Graded before the case was stored: the registration event records the grading.
+    event = case.events.get(action=Action.REGISTER)
+    assert event.data["routing"]["risk_level"] == case.risk_level
+    assert event.data["routing"]["risk_score"] == case.risk_score
+    assert event.data["routing"]["risk_factors"] == case.risk_factors
+    assert not case.events.filter(action=Action.UPDATE).exists()
 
 
 def test_unknown_category_without_base_risk(route):

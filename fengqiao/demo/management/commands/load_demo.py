@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from fengqiao.cases import hooks
 from fengqiao.demo import summary
 from fengqiao.demo.cases import DEFAULT_SEED, build_cases
 from fengqiao.demo.organization import COUNTY_CODE, DEMO_PASSWORD, STAFF, build_organization
@@ -52,7 +53,10 @@ class Command(BaseCommand):
                 )
                 self.stdout.flush()
 
-        written = build_cases(org, count=cases, seed=seed, progress=progress)
+        # The demo's later steps (visits, supervision) build on what the case-event handlers
+        # did, so they run in this process rather than in the task worker.
+        with hooks.inline():
+            written = build_cases(org, count=cases, seed=seed, progress=progress)
         if not written:
             self.stdout.write("  all cases were already there: nothing added")
         self.stdout.write("")

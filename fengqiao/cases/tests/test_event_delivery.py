@@ -1,0 +1,121 @@
+"""Queued delivery of case events to their handlers: the task commits with the event (or not
+at all), the worker runs the handlers once per event, in order, whatever order the tasks run
+in, and one failing handler does not stop the others."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.local import Local
+from django.core.management import call_command
+from django.db import transaction
+from django.tasks import task_backends
+from django_tasks_db.models import DBTaskResult
+
+from fengqiao.cases import hooks
+from fengqiao.cases.choices import Action
+from fengqiao.cases.models import EventCursor
+from fengqiao.cases.services import transition
+from fengqiao.cases.tasks import handle_case_events
+
+pytestmark = pytest.mark.django_db
+HERE = "fengqiao.cases.tests.test_event_delivery"
+SEEN: list[tuple[int, int, str]] = []
+
+
+def record(event) -> None:
+    SEEN.append((event.case_id, event.seq, event.action))
+
+
+def fail(event) -> None:
+    raise RuntimeError("this handler always fails")
+
+
+def _reset_backends() -> None:
+    task_backends.__dict__.pop("settings", None)
+    task_backends._settings = None
+    task_backends._connections = Local(task_backends.thread_critical)
+
+
+@pytest.fixture
+def queued(settings):
+    """Production's delivery: a database task queue and queued case events."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.FENGQIAO_CASE_EVENT_DELIVERY = "queue"
+    settings.FENGQIAO_CASE_EVENT_HANDLERS = [f"{HERE}.record"]
+    _reset_backends()
+    hooks.handlers.cache_clear()
+    SEEN.clear()
+    yield settings
+    _reset_backends()
+    hooks.handlers.cache_clear()
+
+
+def _queued_calls() -> list[list[int]]:
+    rows = DBTaskResult.objects.filter(task_path="fengqiao.cases.tasks.handle_case_events")
+    return [row.args_kwargs["args"] for row in rows.order_by("enqueued_at", "id")]
+
+
+def test_writing_an_event_queues_its_handlers_instead_of_running_them(world, queued):
+    case = world.register()
+    assert SEEN == []  # the request that registered did not wait for the handlers
+    assert _queued_calls() == [[case.pk, 1]]
+    assert handle_case_events.call(case.pk, 1) == 1
+    assert SEEN == [(case.pk, 1, Action.REGISTER)]
+    # A retried task finds nothing left to do.
+    assert handle_case_events.call(case.pk, 1) == 0
+    assert SEEN == [(case.pk, 1, Action.REGISTER)]
+    assert EventCursor.objects.get(case=case).seq == 1
+
+
+def test_a_rolled_back_write_queues_nothing(world, queued):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        world.register()
+        raise RuntimeError("the registering request failed later")
+    assert _queued_calls() == []
+
+
+def test_events_are_handled_once_and_in_order_whichever_task_runs_first(world, queued):
+    case = world.register()
+    transition(case=case, action=Action.DISPATCH, actor=world.dispatcher, lead_unit=world.justice)
+    first, second = _queued_calls()
+    assert handle_case_events.call(*second) == 2
+    assert handle_case_events.call(*first) == 0
+    assert [(seq, action) for _pk, seq, action in SEEN] == [
+        (1, Action.REGISTER),
+        (2, Action.DISPATCH),
+    ]
+
+
+def test_the_worker_runs_the_queued_handlers(world, queued):
+    case = world.register()
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert SEEN == [(case.pk, 1, Action.REGISTER)]
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() >= 1
+
+
+def test_a_failing_handler_does_not_stop_the_others(world, queued):
+    queued.FENGQIAO_CASE_EVENT_HANDLERS = [f"{HERE}.fail", f"{HERE}.record"]
+    hooks.handlers.cache_clear()
+    case = world.register()
+    assert handle_case_events.call(case.pk, 1) == 1
+    assert SEEN == [(case.pk, 1, Action.REGISTER)]
+    assert EventCursor.objects.get(case=case).seq == 1
+
+
+def test_inline_delivery_runs_the_handlers_after_commit(
+    world, queued, django_capture_on_commit_callbacks
+):
+    with hooks.inline(), django_capture_on_commit_callbacks(execute=True):
+        case = world.register()
+    assert SEEN == [(case.pk, 1, Action.REGISTER)]
+    assert _queued_calls() == []
+
+
+def test_a_case_from_before_queued_delivery_is_not_handled_again(world, queued):
+    with hooks.inline():  # handled in process, as before the upgrade
+        case = world.register()
+    SEEN.clear()
+    transition(case=case, action=Action.DISPATCH, actor=world.dispatcher, lead_unit=world.justice)
+    assert _queued_calls() == [[case.pk, 2]]
+    assert handle_case_events.call(case.pk, 2) == 1
+    assert SEEN == [(case.pk, 2, Action.DISPATCH)]
