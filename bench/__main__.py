@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VILLAGES = ROOT / "fengqiao" / "regions" / "data" / "villages_420923.csv"
 PY = sys.executable
+PARTS = ("registration", "lists", "dashboards", "sweep", "classify")
 
 
 def emit(name: str, **figures) -> None:
@@ -166,7 +167,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-generate", action="store_true")
     parser.add_argument("--runs", type=int, default=20, help="runs of each in-process figure")
     parser.add_argument("--no-sweep", action="store_true", help="skip the deadline sweep")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=PARTS,
+        help="run only these parts (repeatable; default: all)",
+    )
     args = parser.parse_args(argv)
+    want = set(args.only or PARTS)
+    if args.no_sweep:
+        want.discard("sweep")
 
     from bench.generate import setup_django
 
@@ -245,67 +255,90 @@ def main(argv: list[str] | None = None) -> None:
         ]  # fmt: skip
         # SQLite has one writer at a time: more connections only wait on its lock.
         c = 4 if connection.vendor == "postgresql" else 1
-        base = load(port, paths=["/bench/bare-register"], n=args.requests, c=c, method="POST",
-                    body="{}")  # fmt: skip
-        real = load(port, paths=["/api/v1/cases"], n=args.requests, c=c, method="POST",
-                    body=body, headers=auth["bench_receptionist"])  # fmt: skip
-        emit("registration_http", cases_per_s=real["rate_per_s"], p50_ms=real["p50_ms"],
-             p95_ms=real["p95_ms"], errors=real["errors"], first_errors=real["first_errors"],
-             baseline_bare_insert_per_s=base["rate_per_s"],
-             ratio=round(real["rate_per_s"] / base["rate_per_s"], 3) if base["rate_per_s"] else None,
-             requests=args.requests, concurrency=c)  # fmt: skip
+        if "registration" in want:
+            bench_registration(port, args.requests, c, body, auth["bench_receptionist"])
 
-        # 2. Lookups and lists: p50/p95 through HTTP.
-        ping = load(port, paths=["/bench/ping"], n=args.samples)
-        tests = {
-            "case_by_code": (["/api/v1/cases/" + code for code in sample_codes[:100]],
-                             "bench_dispatcher"),
-            "handler_worklist": ([f"/api/v1/cases?unit={handler_unit.pk}&status=dispatched&status=handling"],
-                                 "bench_handler"),
-            "township_list": ([f"/api/v1/cases?region={township.code}&status=handling"],
-                              "bench_township"),
-            "county_list_filtered": ([f"/api/v1/cases?region={yunmeng.code}&status=handling&risk_level=red",
-                                      "/api/v1/cases?category=dispute&registered_from=2026-01-01"],
-                                     "bench_dispatcher"),
-            "province_list": (["/api/v1/cases?status=handling&overdue=true"],
-                              "bench_province_leader"),
-            "text_search": (["/api/v1/cases?q=%E5%B7%A5%E8%B5%84", "/api/v1/cases?q=13907120001"],
-                            "bench_dispatcher"),
-        }  # fmt: skip
-        for name, (paths, user) in tests.items():
-            load(port, paths=paths, n=10, headers=auth[user])  # warm-up
-            r = load(port, paths=paths, n=args.samples, headers=auth[user])
-            emit(name, p50_ms=r["p50_ms"], p95_ms=r["p95_ms"], min_ms=r["min_ms"],
-                 max_ms=r["max_ms"], n=args.samples, errors=r["errors"],
-                 first_errors=r["first_errors"], baseline_ping_p50_ms=ping["p50_ms"],
-                 ratio_to_ping=round(r["p50_ms"] / ping["p50_ms"], 1) if ping["p50_ms"] else None)  # fmt: skip
+        if "lists" in want:  # lists, dashboards over HTTP, and the workers' memory after
+            # 2. Lookups and lists: p50/p95 through HTTP.
+            ping = load(port, paths=["/bench/ping"], n=args.samples)
+            tests = {
+                "case_by_code": (["/api/v1/cases/" + code for code in sample_codes[:100]],
+                                 "bench_dispatcher"),
+                "handler_worklist": ([f"/api/v1/cases?unit={handler_unit.pk}&status=dispatched&status=handling"],
+                                     "bench_handler"),
+                "township_list": ([f"/api/v1/cases?region={township.code}&status=handling"],
+                                  "bench_township"),
+                "county_list_filtered": ([f"/api/v1/cases?region={yunmeng.code}&status=handling&risk_level=red",
+                                          "/api/v1/cases?category=dispute&registered_from=2026-01-01"],
+                                         "bench_dispatcher"),
+                "province_list": (["/api/v1/cases?status=handling&overdue=true"],
+                                  "bench_province_leader"),
+                "text_search": (["/api/v1/cases?q=%E5%B7%A5%E8%B5%84", "/api/v1/cases?q=13907120001"],
+                                "bench_dispatcher"),
+            }  # fmt: skip
+            for name, (paths, user) in tests.items():
+                load(port, paths=paths, n=10, headers=auth[user])  # warm-up
+                r = load(port, paths=paths, n=args.samples, headers=auth[user])
+                emit(name, p50_ms=r["p50_ms"], p95_ms=r["p95_ms"], min_ms=r["min_ms"],
+                     max_ms=r["max_ms"], n=args.samples, errors=r["errors"],
+                     first_errors=r["first_errors"], baseline_ping_p50_ms=ping["p50_ms"],
+                     ratio_to_ping=round(r["p50_ms"] / ping["p50_ms"], 1) if ping["p50_ms"] else None)  # fmt: skip
 
-        # 3a. Dashboards through HTTP (all months; the JSON the dashboard page loads).
-        cookie = {"Cookie": session_cookie("bench_province_leader")}
-        for name, code in (("county", "420923"), ("province", "420000")):
-            paths = [f"/analytics/data.json?region={code}&months=120"]
-            load(port, paths=paths, n=5, headers=cookie)  # warm-up
-            r = load(port, paths=paths, n=args.samples, headers=cookie)
-            emit(f"dashboard_{name}_http", median_ms=r["median_ms"], p95_ms=r["p95_ms"],
-                 min_ms=r["min_ms"], max_ms=r["max_ms"], n=args.samples, errors=r["errors"],
-                 first_errors=r["first_errors"], baseline_ping_p50_ms=ping["p50_ms"],
-                 target_ms=100)  # fmt: skip
+            # 3a. Dashboards through HTTP (all months; the JSON the dashboard page loads).
+            cookie = {"Cookie": session_cookie("bench_province_leader")}
+            for name, code in (("county", "420923"), ("province", "420000")):
+                paths = [f"/analytics/data.json?region={code}&months=120"]
+                load(port, paths=paths, n=5, headers=cookie)  # warm-up
+                r = load(port, paths=paths, n=args.samples, headers=cookie)
+                emit(f"dashboard_{name}_http", median_ms=r["median_ms"], p95_ms=r["p95_ms"],
+                     min_ms=r["min_ms"], max_ms=r["max_ms"], n=args.samples, errors=r["errors"],
+                     first_errors=r["first_errors"], baseline_ping_p50_ms=ping["p50_ms"],
+                     target_ms=100)  # fmt: skip
 
-        # 6. Memory of one web worker after the run.
-        rss_end = worker_rss_mb(server)
-        emit("worker_rss", median_mb=statistics.median(rss_end), min_mb=min(rss_end),
-             max_mb=max(rss_end), n=len(rss_end), workers_mb=rss_end,
-             baseline_at_start_mb=rss_start,
-             ratio=round(max(rss_end) / max(rss_start), 2) if rss_start else None,
-             limit_mb=250)  # fmt: skip
+            # 6. Memory of one web worker after the run.
+            rss_end = worker_rss_mb(server)
+            emit("worker_rss", median_mb=statistics.median(rss_end), min_mb=min(rss_end),
+                 max_mb=max(rss_end), n=len(rss_end), workers_mb=rss_end,
+                 baseline_at_start_mb=rss_start,
+                 ratio=round(max(rss_end) / max(rss_start), 2) if rss_start else None,
+                 limit_mb=250)  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=20)
 
-    bench_dashboards(args.runs)
-    if not args.no_sweep:
+    if "dashboards" in want:
+        bench_dashboards(args.runs)
+    if "sweep" in want:
         bench_sweep()
-    bench_classify(args.runs)
+    if "classify" in want:
+        bench_classify(args.runs)
+
+
+def bench_registration(port: int, requests: int, c: int, body: list[str], auth: dict) -> None:
+    """1. Registration through the HTTP API vs. a bare case+event insert; then the work the
+    registrations queued (case-event handlers, related-case linking), run by one task worker
+    in this process, so that the whole cost of a registration is on record."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(status="READY").delete()  # earlier runs' leftovers
+    base = load(port, paths=["/bench/bare-register"], n=requests, c=c, method="POST",
+                body="{}")  # fmt: skip
+    real = load(port, paths=["/api/v1/cases"], n=requests, c=c, method="POST",
+                body=body, headers=auth)  # fmt: skip
+    emit("registration_http", cases_per_s=real["rate_per_s"], p50_ms=real["p50_ms"],
+         p95_ms=real["p95_ms"], errors=real["errors"], first_errors=real["first_errors"],
+         baseline_bare_insert_per_s=base["rate_per_s"],
+         ratio=round(real["rate_per_s"] / base["rate_per_s"], 3) if base["rate_per_s"] else None,
+         requests=requests, concurrency=c)  # fmt: skip
+    queued = DBTaskResult.objects.filter(status="READY").count()
+    t0 = time.perf_counter()
+    subprocess.run([PY, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
+                   cwd=ROOT, env=server_env(), check=True, capture_output=True)  # fmt: skip
+    seconds = time.perf_counter() - t0
+    failed = DBTaskResult.objects.filter(status="FAILED").count()
+    emit("registration_queued_work", tasks=queued, seconds=round(seconds, 2), failed=failed,
+         cases_per_s_one_worker=round(requests / seconds, 1) if seconds else None,
+         note="handlers and related-case linking of the registrations above, one worker")  # fmt: skip
 
 
 def bench_dashboards(runs: int) -> None:

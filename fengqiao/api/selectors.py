@@ -24,6 +24,10 @@ from fengqiao.supervision.models import SupervisionOrder
 
 LIST_RELATED = ("category", "region", "center", "lead_unit")
 MAX_LIMIT = 100
+DETAIL_PREFETCH = (
+    "parties",
+    Prefetch("assignments", queryset=CaseAssignment.objects.select_related("unit")),
+)
 
 
 def case_not_found() -> NotFound:
@@ -47,10 +51,7 @@ def get_case(user: User, code: str, *, detail: bool = False) -> Case:
     normalized = valid_code(code)
     qs = visible_cases(user).select_related(*LIST_RELATED)
     if detail:
-        qs = qs.select_related("grid").prefetch_related(
-            "parties",
-            Prefetch("assignments", queryset=CaseAssignment.objects.select_related("unit")),
-        )
+        qs = qs.select_related("grid").prefetch_related(*DETAIL_PREFETCH)
     case = qs.filter(code=normalized).first()
     if case is None:
         raise case_not_found()

@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Annotated, Any
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
@@ -163,7 +164,13 @@ def register(
         register=register_function(),
         **kwargs,
     )
-    case = selectors.get_case(request.auth, outcome.case.code, detail=True)
+    if outcome.created:
+        # Written by this request at a center the caller may register for (so may see):
+        # everything the answer shows is in hand but the parties and (no) assignments.
+        case = outcome.case
+        prefetch_related_objects([case], *selectors.DETAIL_PREFETCH)
+    else:
+        case = selectors.get_case(request.auth, outcome.case.code, detail=True)
     return Status(201 if outcome.created else 200, case_detail(case, request.auth))
 
 

@@ -19,11 +19,11 @@ from fengqiao.cases.tasks import handle_case_events
 
 pytestmark = pytest.mark.django_db
 HERE = "fengqiao.cases.tests.test_event_delivery"
-SEEN: list[tuple[int, int, str]] = []
+seen: list[tuple[int, int, str]] = []
 
 
 def record(event) -> None:
-    SEEN.append((event.case_id, event.seq, event.action))
+    seen.append((event.case_id, event.seq, event.action))
 
 
 def fail(event) -> None:
@@ -44,7 +44,7 @@ def queued(settings):
     settings.FENGQIAO_CASE_EVENT_HANDLERS = [f"{HERE}.record"]
     _reset_backends()
     hooks.handlers.cache_clear()
-    SEEN.clear()
+    seen.clear()
     yield settings
     _reset_backends()
     hooks.handlers.cache_clear()
@@ -57,13 +57,13 @@ def _queued_calls() -> list[list[int]]:
 
 def test_writing_an_event_queues_its_handlers_instead_of_running_them(world, queued):
     case = world.register()
-    assert SEEN == []  # the request that registered did not wait for the handlers
+    assert seen == []  # the request that registered did not wait for the handlers
     assert _queued_calls() == [[case.pk, 1]]
     assert handle_case_events.call(case.pk, 1) == 1
-    assert SEEN == [(case.pk, 1, Action.REGISTER)]
+    assert seen == [(case.pk, 1, Action.REGISTER)]
     # A retried task finds nothing left to do.
     assert handle_case_events.call(case.pk, 1) == 0
-    assert SEEN == [(case.pk, 1, Action.REGISTER)]
+    assert seen == [(case.pk, 1, Action.REGISTER)]
     assert EventCursor.objects.get(case=case).seq == 1
 
 
@@ -80,7 +80,7 @@ def test_events_are_handled_once_and_in_order_whichever_task_runs_first(world, q
     first, second = _queued_calls()
     assert handle_case_events.call(*second) == 2
     assert handle_case_events.call(*first) == 0
-    assert [(seq, action) for _pk, seq, action in SEEN] == [
+    assert [(seq, action) for _pk, seq, action in seen] == [
         (1, Action.REGISTER),
         (2, Action.DISPATCH),
     ]
@@ -89,7 +89,7 @@ def test_events_are_handled_once_and_in_order_whichever_task_runs_first(world, q
 def test_the_worker_runs_the_queued_handlers(world, queued):
     case = world.register()
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
-    assert SEEN == [(case.pk, 1, Action.REGISTER)]
+    assert seen == [(case.pk, 1, Action.REGISTER)]
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() >= 1
 
 
@@ -98,7 +98,7 @@ def test_a_failing_handler_does_not_stop_the_others(world, queued):
     hooks.handlers.cache_clear()
     case = world.register()
     assert handle_case_events.call(case.pk, 1) == 1
-    assert SEEN == [(case.pk, 1, Action.REGISTER)]
+    assert seen == [(case.pk, 1, Action.REGISTER)]
     assert EventCursor.objects.get(case=case).seq == 1
 
 
@@ -107,15 +107,15 @@ def test_inline_delivery_runs_the_handlers_after_commit(
 ):
     with hooks.inline(), django_capture_on_commit_callbacks(execute=True):
         case = world.register()
-    assert SEEN == [(case.pk, 1, Action.REGISTER)]
+    assert seen == [(case.pk, 1, Action.REGISTER)]
     assert _queued_calls() == []
 
 
 def test_a_case_from_before_queued_delivery_is_not_handled_again(world, queued):
     with hooks.inline():  # handled in process, as before the upgrade
         case = world.register()
-    SEEN.clear()
+    seen.clear()
     transition(case=case, action=Action.DISPATCH, actor=world.dispatcher, lead_unit=world.justice)
     assert _queued_calls() == [[case.pk, 2]]
     assert handle_case_events.call(case.pk, 2) == 1
-    assert SEEN == [(case.pk, 2, Action.DISPATCH)]
+    assert seen == [(case.pk, 2, Action.DISPATCH)]
