@@ -1,6 +1,7 @@
-"""Case-event handler of routing (named in ``FENGQIAO_CASE_EVENT_HANDLERS``): grade a case
-again when something that weighs on its risk changed, re-index its text when the text
-changed, and keep a person's category change as a training correction."""
+"""Case-event handler of routing (named in ``FENGQIAO_CASE_EVENT_HANDLERS``): link a newly
+registered case to its related cases (queued delivery), grade a case again when something
+that weighs on its risk changed, re-index its text when the text changed, and keep a
+person's category change as a training correction."""
 
 from __future__ import annotations
 
@@ -22,9 +23,20 @@ REGRADE_ACTIONS = frozenset(
 
 
 def on_case_event(event: CaseEvent) -> None:
+    from fengqiao.cases import hooks
     from fengqiao.routing import related, services
 
-    if event.action == Action.UPDATE:
+    if event.action == Action.REGISTER:
+        # Queued delivery: registration left the related-case search to the worker.
+        if hooks.delivery() == hooks.QUEUE:
+            case = (
+                Case.objects.select_related("category", "center", "region")
+                .filter(pk=event.case_id)
+                .first()
+            )
+            if case is not None:
+                services.link_related(case=case)
+    elif event.action == Action.UPDATE:
         changed = set((event.data or {}).get("changes", {}))
         if not changed or changed <= OWN_FIELDS:
             return

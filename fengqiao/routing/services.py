@@ -177,9 +177,9 @@ def register_and_route(**kwargs: Any) -> Case:
     level), all before the case's code is taken, so the registration stores a case already
     classified and graded in one short transaction with one event.
 
-    Related cases are searched and linked by :func:`fengqiao.routing.tasks.link_related_task`,
-    queued in the same transaction (the task row commits with the case, so it is never
-    lost), or at once where case events are delivered inline (tests, the demo loader).
+    Related cases are searched and linked by the registration event's handler in the task
+    worker (queued in the same transaction, so never lost), or at once where case events
+    are delivered inline (tests, the demo loader).
 
     Takes the keyword arguments of :func:`fengqiao.cases.services.register_case`.
     """
@@ -221,12 +221,10 @@ def register_and_route(**kwargs: Any) -> Case:
         repeat_count=assessment.repeat_count,
         new=True,
     )
-    if hooks.delivery() == hooks.QUEUE:
-        from fengqiao.routing.tasks import link_related_task
-
-        link_related_task.enqueue(case.pk)
-    else:
+    if hooks.delivery() == hooks.INLINE:
         link_related(case=case)
+    # else: the registration event's handler links them in the task worker
+    # (fengqiao.routing.handlers.on_case_event).
     return case
 
 

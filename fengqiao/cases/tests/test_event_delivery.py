@@ -5,10 +5,9 @@ in, and one failing handler does not stop the others."""
 from __future__ import annotations
 
 import pytest
-from asgiref.local import Local
 from django.core.management import call_command
 from django.db import transaction
-from django.tasks import task_backends
+from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from fengqiao.cases import hooks
@@ -16,6 +15,7 @@ from fengqiao.cases.choices import Action
 from fengqiao.cases.models import EventCursor
 from fengqiao.cases.services import transition
 from fengqiao.cases.tasks import handle_case_events
+from fengqiao.testing.tasks import queued_delivery
 
 pytestmark = pytest.mark.django_db
 HERE = "fengqiao.cases.tests.test_event_delivery"
@@ -30,24 +30,12 @@ def fail(event) -> None:
     raise RuntimeError("this handler always fails")
 
 
-def _reset_backends() -> None:
-    task_backends.__dict__.pop("settings", None)
-    task_backends._settings = None
-    task_backends._connections = Local(task_backends.thread_critical)
-
-
 @pytest.fixture
-def queued(settings):
-    """Production's delivery: a database task queue and queued case events."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.FENGQIAO_CASE_EVENT_DELIVERY = "queue"
-    settings.FENGQIAO_CASE_EVENT_HANDLERS = [f"{HERE}.record"]
-    _reset_backends()
-    hooks.handlers.cache_clear()
+def queued():
+    """Production's delivery, with a handler that records what it is given."""
     seen.clear()
-    yield settings
-    _reset_backends()
-    hooks.handlers.cache_clear()
+    with queued_delivery(FENGQIAO_CASE_EVENT_HANDLERS=[f"{HERE}.record"]):
+        yield
 
 
 def _queued_calls() -> list[list[int]]:
@@ -94,10 +82,11 @@ def test_the_worker_runs_the_queued_handlers(world, queued):
 
 
 def test_a_failing_handler_does_not_stop_the_others(world, queued):
-    queued.FENGQIAO_CASE_EVENT_HANDLERS = [f"{HERE}.fail", f"{HERE}.record"]
+    with override_settings(FENGQIAO_CASE_EVENT_HANDLERS=[f"{HERE}.fail", f"{HERE}.record"]):
+        hooks.handlers.cache_clear()
+        case = world.register()
+        assert handle_case_events.call(case.pk, 1) == 1
     hooks.handlers.cache_clear()
-    case = world.register()
-    assert handle_case_events.call(case.pk, 1) == 1
     assert seen == [(case.pk, 1, Action.REGISTER)]
     assert EventCursor.objects.get(case=case).seq == 1
 

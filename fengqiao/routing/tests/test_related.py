@@ -41,6 +41,23 @@ def test_same_party_by_phone_or_id_number(route):
     assert b.routing.repeat_count == 1
 
 
+def test_with_queued_delivery_the_worker_links_them_after_registration(route):
+    from fengqiao.cases.tasks import handle_case_events
+    from fengqiao.testing.tasks import queued_delivery
+
+    with queued_delivery():
+        a = route(phone="13900000012")
+        b = route(phone="13900000012", title="同一人的另一件事")
+        # Registration answered before any search: the case is classified and graded, and
+        # its related cases are left to the worker.
+        assert b.risk_level and b.routing.repeat_count == 1
+        assert kinds(b) == set()
+        handle_case_events.call(a.pk, 1)
+        handle_case_events.call(b.pk, 1)
+    assert (a.pk, LinkKind.SAME_PARTY) in kinds(b)
+    assert (b.pk, LinkKind.SAME_PARTY) in kinds(a)
+
+
 def test_same_address_and_same_grid(route, world):
     grid = Grid.objects.create(
         code=f"{world.village.code}001", name="第一网格", region=world.village
