@@ -144,7 +144,12 @@ def case_signature_text(case: Case) -> str:
 def index_case(case: Case) -> np.ndarray:
     """Store (or replace) a case's signature and its band keys."""
     sig = signature(case_signature_text(case))
-    TextSignature.objects.update_or_create(case=case, defaults={"signature": sig.tobytes()})
+    TextSignature.objects.bulk_create(  # one upsert: new cases and edited ones alike
+        [TextSignature(case=case, signature=sig.tobytes())],
+        update_conflicts=True,
+        unique_fields=["case"],
+        update_fields=["signature"],
+    )
     TextBand.objects.filter(case=case).delete()
     TextBand.objects.bulk_create(TextBand(case=case, key=k) for k in _all_keys(case, sig))
     return sig
