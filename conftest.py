@@ -41,6 +41,17 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_caches():
+    """Per-process caches of reference rows (categories, centers) start empty: a flushed and
+    re-seeded database gives the same rows new ids."""
+    from fengqiao.routing import config
+
+    config.invalidate()
+    yield
+    config.invalidate()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -12,6 +12,7 @@ class RoutingConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from fengqiao.cases.models import Category
+        from fengqiao.org.models import Unit
         from fengqiao.routing import config, models
 
         for model in (
@@ -23,6 +24,7 @@ class RoutingConfig(AppConfig):
             models.CategoryRisk,
             models.ClassifierVersion,
             Category,
+            Unit,  # the centers above a region (tier centers)
         ):
             post_save.connect(config.invalidate, sender=model, dispatch_uid=f"routing-{model}")
             post_delete.connect(config.invalidate, sender=model, dispatch_uid=f"routing-d-{model}")

@@ -117,7 +117,9 @@ def active_model() -> tuple[int, TextClassifier] | None:
 def _category(code: str) -> Category | None:
     if not code:
         return None
-    return Category.objects.filter(code=code, is_active=True).first()
+    return config.cached(
+        f"category:{code}", lambda: Category.objects.filter(code=code, is_active=True).first()
+    )
 
 
 def classify(title: str, text: str) -> Suggestion:

@@ -1,6 +1,7 @@
 """A per-process cache of routing configuration (rules, risk words, weights, scheme, base
-risks, the active model's version), so that classifying and grading a case do not read
-the configuration tables every time.
+risks, the active model's version) and of the reference rows routing looks up (categories by
+code, the centers above a region), so that classifying, grading and tiering a case do not
+read those tables every time.
 
 A change saved in this process (admin, services) clears the cache at once (see
 ``RoutingConfig.ready``); other processes pick it up within ``TTL_SECONDS``.

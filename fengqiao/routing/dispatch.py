@@ -13,6 +13,7 @@ from fengqiao.cases.models import Case, CaseAssignment
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, Unit, User
 from fengqiao.regions.models import Level
+from fengqiao.routing import config
 
 TYPE_SCORE = 40.0  # the category's first unit type; later ones get less
 TYPE_STEP = 8.0
@@ -38,10 +39,13 @@ def tier_center(case: Case, tier_level: int | None) -> Unit | None:
     if tier_level is None:
         return None
     codes = case.region.ancestor_codes
-    centers = list(
-        Unit.objects.filter(kind=UnitKind.CENTER, is_active=True, region_id__in=codes)
-        .select_related("region")
-        .order_by("-region__level", "id")
+    centers = config.cached(
+        f"centers_above:{case.region_id}",
+        lambda: list(
+            Unit.objects.filter(kind=UnitKind.CENTER, is_active=True, region_id__in=codes)
+            .select_related("region")
+            .order_by("-region__level", "id")
+        ),
     )
     for center in centers:  # deepest first
         if center.region.level <= tier_level:

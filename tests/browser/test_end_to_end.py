@@ -9,7 +9,7 @@ import pytest
 from fengqiao.cases.choices import Status
 from fengqiao.cases.models import Case, CaseEvent
 
-from ._workbench_helpers import CJK, act, fits_the_screen, load_reference_data, log_in, make_world
+from ._workbench_helpers import CJK, act, fits_the_screen, log_in, make_world
 from ._workbench_helpers import pick_place as _pick_place
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,13 +22,6 @@ def _valid_id() -> str:
 
     body = "42092319850612002"
     return body + mod11_2_check(body)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_reference_data(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        load_reference_data()
 
 
 @pytest.fixture

@@ -11,20 +11,12 @@ from fengqiao.cases.choices import Status
 from ._workbench_helpers import (
     CJK,
     fits_the_screen,
-    load_reference_data,
     log_in,
     make_world,
     pick_place,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_reference_data(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        load_reference_data()
 
 
 @pytest.fixture
