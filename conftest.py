@@ -45,11 +45,11 @@ def _default_language():
 def _fresh_reference_caches():
     """Per-process caches of reference rows (categories, centers) start empty: a flushed and
     re-seeded database gives the same rows new ids."""
-    from fengqiao.routing import config
+    from fengqiao.core import refcache
 
-    config.invalidate()
+    refcache.invalidate()
     yield
-    config.invalidate()
+    refcache.invalidate()
 
 
 @pytest.fixture(scope="session")

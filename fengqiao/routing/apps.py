@@ -8,11 +8,13 @@ class RoutingConfig(AppConfig):
     verbose_name = _("分流研判")
 
     def ready(self) -> None:
-        # Configuration edited in this process applies at once (cache only, no domain logic).
+        # Configuration and reference rows edited in this process apply at once (the shared
+        # reference cache of fengqiao.core.refcache; no domain logic).
         from django.db.models.signals import post_delete, post_save
 
         from fengqiao.cases.models import Category
         from fengqiao.org.models import Unit
+        from fengqiao.regions.models import Region
         from fengqiao.routing import config, models
 
         for model in (
@@ -24,7 +26,8 @@ class RoutingConfig(AppConfig):
             models.CategoryRisk,
             models.ClassifierVersion,
             Category,
-            Unit,  # the centers above a region (tier centers)
+            Unit,  # the centers above a region (tier centers), the API's center lookup
+            Region,
         ):
             post_save.connect(config.invalidate, sender=model, dispatch_uid=f"routing-{model}")
             post_delete.connect(config.invalidate, sender=model, dispatch_uid=f"routing-d-{model}")

@@ -26,6 +26,7 @@ from fengqiao.cases import services as case_services
 from fengqiao.cases.choices import Action, CaseKind
 from fengqiao.cases.models import Category
 from fengqiao.cases.qr import qr_png, qr_svg, tracking_url
+from fengqiao.core import refcache
 from fengqiao.core.errors import ValidationFailed
 from fengqiao.org.choices import UnitKind
 from fengqiao.org.models import Unit
@@ -70,15 +71,23 @@ def _registration_kwargs(request: HttpRequest, payload: CaseIn) -> dict[str, Any
         if center is None:
             raise ValidationFailed(_("请指定综治中心。"), field="center")
     else:
-        center = Unit.objects.select_related("region").filter(pk=payload.center).first()
+        center = refcache.cached(
+            f"unit:{payload.center}",
+            lambda: Unit.objects.select_related("region").filter(pk=payload.center).first(),
+        )
         if center is None or center.kind != UnitKind.CENTER:
             raise _unknown("center", _("综治中心（id %(id)s）不存在。") % {"id": payload.center})
-    region = Region.objects.filter(code=payload.region).first()
+    region = refcache.cached(
+        f"region:{payload.region}", lambda: Region.objects.filter(code=payload.region).first()
+    )
     if region is None:
         raise _unknown("region", _("区划“%(code)s”不存在。") % {"code": payload.region})
     category = None
     if payload.category:
-        category = Category.objects.filter(code=payload.category, is_active=True).first()
+        category = refcache.cached(
+            f"category:{payload.category}",
+            lambda: Category.objects.filter(code=payload.category, is_active=True).first(),
+        )
         if category is None:
             raise _unknown("category", _("分类“%(code)s”不存在。") % {"code": payload.category})
     grid = None

@@ -164,3 +164,17 @@ def test_registration_goes_through_routing_when_it_exists():
     except ImportError:
         pytest.skip("routing has no register_and_route yet")
     assert register_function() is register_and_route
+
+
+def test_a_category_retired_a_moment_ago_is_refused_at_once(world, api_as, category):
+    """Categories are cached per process; retiring one clears the cache."""
+    from fengqiao.cases.models import Category
+
+    api = api_as("receptionist")
+    assert api.post("/api/v1/cases", payload(world)).status_code == 201
+    neighbor = Category.objects.get(code="dispute.neighbor")
+    neighbor.is_active = False
+    neighbor.save()
+    response = api.post("/api/v1/cases", payload(world))
+    assert response.status_code == 422
+    assert response.json()["code"] == "unknown_category"
