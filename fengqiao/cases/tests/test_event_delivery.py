@@ -74,6 +74,7 @@ def test_events_are_handled_once_and_in_order_whichever_task_runs_first(world, q
     ]
 
 
+@pytest.mark.django_db(transaction=True)  # the worker opens and closes its own connections
 def test_the_worker_runs_the_queued_handlers(world, queued):
     case = world.register()
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
