@@ -170,7 +170,6 @@ def _actor_label(actor: User | None, actor_kind: str) -> str:
     return {workflow.CITIZEN: _("群众"), workflow.SYSTEM: _("系统")}.get(actor_kind, "")
 
 
-@db_transaction.atomic
 def register_case(
     *,
     actor: User | None,
@@ -273,28 +272,31 @@ def register_case(
     if prepare is not None:
         event_data.update(prepare(case, party_rows) or {})
 
-    # From here to commit the county-and-day counter row is locked: inserts only.
-    day = timezone.localdate(now)
-    case.code = make_code(
-        center.region.county_code, day, next_sequence(center.region.county_code, day)
-    )
-    case.save(force_insert=True)
-    for party in party_rows:
-        party.case = case
-    Party.objects.bulk_create(party_rows)
-    _write_event(
-        case,
-        action=Action.REGISTER,
-        from_status="",
-        to_status=Status.REGISTERED,
-        actor=actor,
-        actor_label=_actor_label(actor, STAFF if actor else workflow.CITIZEN),
-        unit=membership.unit if membership else center,
-        note=note,
-        data=event_data,
-        now=now,
-        first=True,
-    )
+    # The writes: one transaction, or part of the caller's (no savepoint: everything that
+    # can be refused was checked above, and a failed insert fails the whole registration).
+    # From the counter to commit, the county-and-day row is locked: inserts only.
+    with db_transaction.atomic(savepoint=False):
+        day = timezone.localdate(now)
+        case.code = make_code(
+            center.region.county_code, day, next_sequence(center.region.county_code, day)
+        )
+        case.save(force_insert=True)
+        for party in party_rows:
+            party.case = case
+        Party.objects.bulk_create(party_rows)
+        _write_event(
+            case,
+            action=Action.REGISTER,
+            from_status="",
+            to_status=Status.REGISTERED,
+            actor=actor,
+            actor_label=_actor_label(actor, STAFF if actor else workflow.CITIZEN),
+            unit=membership.unit if membership else center,
+            note=note,
+            data=event_data,
+            now=now,
+            first=True,
+        )
     return case
 
 
