@@ -336,7 +336,7 @@ def generate(n_cases: int, seed: int = 2026, now: dt.datetime | None = None) -> 
                 a_status = {"dispatched": "pending"}.get(status, "signed")
                 writers[CaseAssignment].add({
                     "id": assignment_id, "case_id": case_id, "unit_id": dept.pk, "role": "lead",
-                    "status": a_status, "assigned_at": dispatched_at,
+                    "status": a_status, "case_status": status, "assigned_at": dispatched_at,
                     "signed_at": dispatched_at + dt.timedelta(hours=3) if a_status == "signed" else None,
                 })  # fmt: skip
                 assignment_id += 1

@@ -276,12 +276,19 @@ class CaseAssignment(models.Model):
     assigned_at = models.DateTimeField(_("派单时间"))
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     reported_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    # The case's status, copied by cases.services.transition() (the only writer of a case's
+    # status), so that a unit's current work is found from its assignments alone, without
+    # visiting every case the unit ever had (ten million cases: 200 ms -> a few ms).
+    case_status = models.CharField(_("案件状态"), max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("承办单位")
         verbose_name_plural = _("承办单位")
         ordering = ["case_id", "role", "id"]
-        indexes = [models.Index(fields=["unit", "status"], name="assignment_unit_status")]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="assignment_unit_status"),
+            models.Index(fields=["unit", "case_status"], name="assignment_unit_case_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} ({self.get_role_display()})"

@@ -93,7 +93,7 @@ def visible_cases(
             status__in=ACTIVE_ASSIGNMENT,
         )
         if statuses is not None:
-            assignments = assignments.filter(case__status__in=sorted(statuses))
+            assignments = assignments.filter(case_status__in=sorted(statuses))
         ids = list(assignments.order_by().values_list("case_id", flat=True)[: UNIT_IDS_INLINE + 1])
         if len(ids) <= UNIT_IDS_INLINE:
             return qs.filter(pk__in=ids)

@@ -519,6 +519,9 @@ def transition(
     case.version += 1
     case.updated_at = now
     case.save()
+    CaseAssignment.objects.filter(case=case).exclude(case_status=case.status).update(
+        case_status=case.status
+    )
     _write_event(
         case,
         action=action,

@@ -100,6 +100,11 @@ def test_narrowing_by_status_keeps_the_scope(world, cases):
     assert set(visible_cases(world.dispatcher, statuses=[Status.REGISTERED])) == {township_case}
     # Asking for states never widens the scope.
     assert not visible_cases(world.police_handler, statuses=[Status.DISPATCHED]).exists()
+    # The unit's assignment follows its case along the loop.
+    services.transition(case=county_case, action=Action.SIGN, actor=justice)
+    assert county_case.assignments.get().case_status == Status.HANDLING
+    assert list(visible_cases(justice, statuses=[Status.HANDLING])) == [county_case]
+    assert not visible_cases(justice, statuses=[Status.DISPATCHED]).exists()
 
 
 def test_superuser_sees_everything(world, cases):

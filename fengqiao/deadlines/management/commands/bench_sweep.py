@@ -67,7 +67,12 @@ class Command(BaseCommand):
             CaseAssignment.objects.bulk_create(
                 [
                     CaseAssignment(
-                        case=c, unit=world.justice, role="lead", status="signed", assigned_at=start
+                        case=c,
+                        unit=world.justice,
+                        role="lead",
+                        status="signed",
+                        case_status=c.status,
+                        assigned_at=start,
                     )
                     for c in cases
                 ],
