@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from fengqiao.analytics.models import RollupCount
@@ -83,16 +84,28 @@ def _from_rollups(dash: Dashboard, since: dt.date | None) -> None:
         "category": dash.by_category, "risk": dash.by_risk, "tier": dash.by_tier,
         "satisfaction": dash.satisfaction, "on_time": dash.on_time,
     }  # fmt: skip
-    # One read of the region's rows (a few thousand), summed here.
-    months: dict[dt.date, int] = {}
-    for dimension, value, month, n in qs.values_list("dimension", "value", "month", "n"):
+    # The region's rows (a few thousand) summed by the database: per value over the months,
+    # and per month for the statuses (the cases registered each month).
+    totals = (
+        qs.order_by()
+        .values_list("dimension", "value")
+        .annotate(total=Sum("n"))
+        .values_list("dimension", "value", "total")
+    )
+    for dimension, value, n in totals:
         if not n:
             continue
         if dimension == "status":
-            dash.by_status[value] = dash.by_status.get(value, 0) + n
-            months[month] = months.get(month, 0) + n
+            dash.by_status[value] = n
         elif dimension in target:
-            target[dimension][value] = target[dimension].get(value, 0) + n
+            target[dimension][value] = n
+    months = dict(
+        qs.filter(dimension="status")
+        .order_by()
+        .values_list("month")
+        .annotate(total=Sum("n"))
+        .values_list("month", "total")
+    )
     for bucket in (dash.by_status, *target.values()):
         for key in [k for k, v in bucket.items() if not v]:
             del bucket[key]
