@@ -63,21 +63,17 @@ def inline() -> Iterator[None]:
         _delivery_override.reset(token)
 
 
-def _run(event: CaseEvent) -> None:
+def _run(event: CaseEvent, *, isolated: bool = False) -> None:
+    """Every handler on the event; ``isolated`` gives each its own savepoint (inside the
+    worker's transaction a failed query then undoes only that handler)."""
     for handler in handlers():
         try:
-            handler(event)
-        except Exception:  # a handler's failure must not lose the event or block the others
-            logger.exception("case event handler %r failed for event %s", handler, event.pk)
-
-
-def _run_isolated(event: CaseEvent) -> None:
-    """Each handler in its own savepoint: a failed query undoes only that handler."""
-    for handler in handlers():
-        try:
-            with transaction.atomic():
+            if isolated:
+                with transaction.atomic():
+                    handler(event)
+            else:
                 handler(event)
-        except Exception:
+        except Exception:  # a handler's failure must not lose the event or block the others
             logger.exception("case event handler %r failed for event %s", handler, event.pk)
 
 
@@ -109,7 +105,7 @@ def handle_pending(case_id: int, seq: int) -> int:
         )
         events = list(CaseEvent.objects.filter(case_id=case_id, seq__gt=cursor.seq).order_by("seq"))
         for event in events:
-            _run_isolated(event)
+            _run(event, isolated=True)
         if events:
             cursor.seq = events[-1].seq
             cursor.save(update_fields=["seq"])

@@ -23,17 +23,17 @@ def queued_delivery(**extra_settings) -> Iterator[None]:
     events reach their handlers through it, as in production."""
     from fengqiao.cases import hooks
 
-    with override_settings(
-        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
-        FENGQIAO_CASE_EVENT_DELIVERY="queue",
-        **extra_settings,
-    ):
+    def reset() -> None:
         _reset_backends()
         hooks.handlers.cache_clear()
-        try:
+
+    try:
+        with override_settings(
+            TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+            FENGQIAO_CASE_EVENT_DELIVERY="queue",
+            **extra_settings,
+        ):
+            reset()
             yield
-        finally:
-            _reset_backends()
-            hooks.handlers.cache_clear()
-    _reset_backends()
-    hooks.handlers.cache_clear()
+    finally:
+        reset()  # with the settings restored, so the test settings' backends come back
