@@ -49,8 +49,13 @@ def _run_loop(live_server, world, page_factory, screenshot, *, lang: str, tag: s
     page.wait_for_selector("#register-hints .ok, #register-hints .warn")
     if tag == "zh":
         screenshot(page, "workbench-register")
-    page.click("#register-form button[type=submit]")
-    page.wait_for_selector("#case-code")
+    # Registering classifies, grades and links the case in this process (inline delivery):
+    # the first registration of a test run also loads the segmenter and the model.
+    with page.expect_navigation(wait_until="load", timeout=45000):
+        page.click("#register-form button[type=submit]")
+    if not page.locator("#case-code").count():
+        errors = page.locator("p.error, .errorlist").all_inner_texts()
+        raise AssertionError(f"registration refused: {errors}")
     code = page.inner_text("#case-code").strip()
     assert len(code) == 20
     assert page.locator(".qr svg").count() == 1
