@@ -29,6 +29,30 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_sqlite():
+    """On SQLite the live server's request threads share the test's one in-memory connection;
+    two requests at once (the register page's htmx checks beside the region picker) misuse it
+    ("bad parameter or other API misuse"). Serve one request at a time there."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # The live server's own thread already uses the overriding connections.
+            super().__init__(*args, **kwargs)
+
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
