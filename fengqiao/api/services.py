@@ -109,22 +109,19 @@ def register_idempotent(
 ) -> Registration:
     """Register a case once per (user, Idempotency-Key).
 
-    The key row is inserted in the registration's transaction, before the case: a second
-    request with the same key waits on the unique index (PostgreSQL) or on the write lock
-    (SQLite) and then finds the committed row, so two racing requests make one case.
-    A refused registration rolls back its key, so the client may fix the body and retry.
+    The key row is written with its case, last, in the registration's transaction. Of two
+    requests with the same key, the second finds the first's row on the unique index when
+    it writes its own (waiting there, or on the county's code counter, until the first
+    commits): its insert fails, its whole registration rolls back (its code number too, so
+    codes stay gap-free) and it answers with the first request's case. A refused
+    registration writes no key, so the client may fix the body and retry with it.
     """
     if not key:
         return Registration(case=register(**kwargs), created=True)
-    record = IdempotencyKey.objects.select_related("case").filter(user=user, key=key).first()
-    if record is not None:
-        return _replay(record, fingerprint)
     try:
         with transaction.atomic():
-            record = IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint)
             case = register(**kwargs)
-            record.case = case
-            record.save(update_fields=["case"])
+            IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint, case=case)
             return Registration(case=case, created=True)
     except IntegrityError:
         record = IdempotencyKey.objects.select_related("case").filter(user=user, key=key).first()

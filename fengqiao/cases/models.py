@@ -188,6 +188,17 @@ class Case(models.Model):
 
         return self.status in OPEN_STATUSES
 
+    def hold_related(self, **rows: list) -> None:
+        """Keep rows of reverse relations in hand, as ``prefetch_related`` would: after
+        ``case.hold_related(parties=[...])``, ``case.parties.all()`` answers without a query
+        (a case just written with its parties, an answer built from what is in hand)."""
+        cache = self.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name, values in rows.items():
+            qs = getattr(self, name).get_queryset()
+            qs._result_cache = list(values)
+            qs._prefetch_done = True
+            cache[name] = qs
+
     @property
     def applicant(self) -> Party | None:
         for party in self.parties.all():

@@ -71,6 +71,7 @@ class PartyInput:
 
 # Routing's hook into registration: (unsaved case, unsaved parties) -> registration event data.
 Prepare = Callable[[Case, list[Party]], dict[str, Any] | None]
+Finish = Callable[[Case], None]
 
 
 def _address_key(region: Region, address: str) -> str:
@@ -190,6 +191,7 @@ def register_case(
     note: str = "",
     now: dt.datetime | None = None,
     prepare: Prepare | None = None,
+    finish: Finish | None = None,
 ) -> Case:
     """Register an appeal (受理): give it its code, its parties and its first event.
 
@@ -200,6 +202,11 @@ def register_case(
     may set fields on the case and returns data for the registration event. The counter row
     stays locked only for the few inserts that follow, so registrations in one county do
     not wait on each other's reads.
+
+    ``finish(case)`` runs inside the registering transaction after the case, its parties and
+    its first event are written (routing stores its record there), so that a caller needs
+    no transaction, and no savepoint, of its own around this one. The returned case holds
+    its parties (read without a query).
     """
     now = now or timezone.now()
     title = _clean_text(title, _("标题"), max_length=200)
@@ -297,6 +304,9 @@ def register_case(
             now=now,
             first=True,
         )
+        if finish is not None:
+            finish(case)
+    case.hold_related(parties=party_rows)
     return case
 
 

@@ -168,39 +168,75 @@ def _factor(code: str, weight: int, detail: str, label: str | None = None) -> di
     }
 
 
-def repeat_appeals(case: Case, *, days: int = 90, parties: list[Party] | None = None) -> int:
-    """Earlier appeals within ``days`` before this one by the same applicant phone or ID
-    number, or about the same address (index lookups on the keyed hashes)."""
+@dataclass(frozen=True)
+class History:
+    """What the parties' keyed phone and ID hashes find among earlier cases."""
+
+    repeat_count: int  # earlier appeals in the window (same applicant phone/ID, or address)
+    prior_top: list[str]  # codes of earlier top-level cases of any of the parties (≤ 5)
+
+
+HISTORY_ROWS = 500
+
+
+def applicant_history(
+    case: Case, *, days: int = 90, top_level: str, parties: list[Party] | None = None
+) -> History:
+    """One index probe on the parties' keyed hashes answers both questions risk grading asks
+    of the past: how many earlier appeals in ``days`` came from the same applicant phone or
+    ID number (or, by a second probe, about the same address), and which earlier cases of
+    any of these parties reached ``top_level``."""
     parties = list(case.parties.all()) if parties is None else parties
     applicants = [p for p in parties if p.role == PartyRole.APPLICANT]
-    phones = sorted({p.phone_hash for p in applicants if p.phone_hash})
-    ids = sorted({p.id_number_hash for p in applicants if p.id_number_hash})
+    applicant_phones = {p.phone_hash for p in applicants if p.phone_hash}
+    applicant_ids = {p.id_number_hash for p in applicants if p.id_number_hash}
+    phones = sorted({p.phone_hash for p in parties if p.phone_hash})
+    ids = sorted({p.id_number_hash for p in parties if p.id_number_hash})
     since = case.registered_at - dt.timedelta(days=days)
-    window = Q(registered_at__gte=since, registered_at__lte=case.registered_at)
-    other_ids: set[int] = set()
+    repeat_ids: set[int] = set()
+    prior: dict[int, str] = {}
     if phones or ids:
         match = Q(pk__in=[])
         if phones:
             match |= Q(phone_hash__in=phones)
         if ids:
             match |= Q(id_number_hash__in=ids)
-        other_ids.update(
-            Party.objects.filter(
-                match,
-                role=PartyRole.APPLICANT,
-                case__registered_at__gte=since,
-                case__registered_at__lte=case.registered_at,
-            )
+        in_window = Q(
+            role=PartyRole.APPLICANT,
+            case__registered_at__gte=since,
+            case__registered_at__lte=case.registered_at,
+        )
+        rows = (
+            Party.objects.filter(match)
+            .filter(in_window | Q(case__risk_level=top_level))
             .exclude(case_id=case.pk)
-            .values_list("case_id", flat=True)[:500]
-        )
+            .values_list(
+                "case_id", "role", "phone_hash", "id_number_hash",
+                "case__registered_at", "case__risk_level", "case__code",
+            )[:HISTORY_ROWS]
+        )  # fmt: skip
+        for case_id, role, phone, id_hash, at, level, code in rows:
+            if (
+                role == PartyRole.APPLICANT
+                and since <= at <= case.registered_at
+                and (
+                    (phone and phone in applicant_phones) or (id_hash and id_hash in applicant_ids)
+                )
+            ):
+                repeat_ids.add(case_id)
+            if level == top_level:
+                prior[case_id] = code
     if case.address_key:
-        other_ids.update(
-            Case.objects.filter(window, address_key=case.address_key)
+        repeat_ids.update(
+            Case.objects.filter(
+                registered_at__gte=since,
+                registered_at__lte=case.registered_at,
+                address_key=case.address_key,
+            )
             .exclude(pk=case.pk)
-            .values_list("pk", flat=True)[:500]
+            .values_list("pk", flat=True)[:HISTORY_ROWS]
         )
-    return len(other_ids)
+    return History(repeat_count=len(repeat_ids), prior_top=sorted(prior.values())[:5])
 
 
 def grade_risk(case: Case, *, parties: list[Party] | None = None) -> RiskAssessment:
@@ -261,10 +297,10 @@ def grade_risk(case: Case, *, parties: list[Party] | None = None) -> RiskAssessm
     elif group and people >= (group.threshold or 5):
         factors.append(_factor(RiskFactor.GROUP, group.weight, _("涉及%(n)d人") % {"n": people}))
 
-    repeat_count = 0
     w = weights.get(RiskFactor.REPEAT)
     days = (w.threshold if w and w.threshold else 90) if w else 90
-    repeat_count = repeat_appeals(case, days=days, parties=parties)
+    history = applicant_history(case, days=days, top_level=scheme.top.code, parties=parties)
+    repeat_count = history.repeat_count
     if w and repeat_count:
         factors.append(
             _factor(
@@ -286,30 +322,15 @@ def grade_risk(case: Case, *, parties: list[Party] | None = None) -> RiskAssessm
             factors.append(_factor(code, w.weight, "、".join(names)))
 
     w = weights.get(RiskFactor.PRIOR_RED)
-    phones = sorted({p.phone_hash for p in parties if p.phone_hash})
-    ids = sorted({p.id_number_hash for p in parties if p.id_number_hash})
-    if w and (phones or ids):
-        match = Q(pk__in=[])
-        if phones:
-            match |= Q(phone_hash__in=phones)
-        if ids:
-            match |= Q(id_number_hash__in=ids)
-        prior = (
-            Party.objects.filter(match, case__risk_level=scheme.top.code)
-            .exclude(case_id=case.pk)
-            .values_list("case__code", flat=True)
-            .distinct()[:5]
-        )
-        prior = list(prior)
-        if prior:
-            factors.append(
-                _factor(
-                    RiskFactor.PRIOR_RED,
-                    w.weight,
-                    _("当事人曾有%(level)s案件：%(codes)s")
-                    % {"level": scheme.top.label, "codes": "、".join(prior)},
-                )
+    if w and history.prior_top:
+        factors.append(
+            _factor(
+                RiskFactor.PRIOR_RED,
+                w.weight,
+                _("当事人曾有%(level)s案件：%(codes)s")
+                % {"level": scheme.top.label, "codes": "、".join(history.prior_top)},
             )
+        )
 
     # A case never dispatched nor resolved has no returns or reopenings to count.
     touched = case.dispatched_at or case.resolved_at or case.closed_at

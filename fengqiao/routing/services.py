@@ -170,12 +170,12 @@ def _store_routing(
     return routing
 
 
-@transaction.atomic
 def register_and_route(**kwargs: Any) -> Case:
     """Register an appeal and route it: classify it (fill the category when none was given,
     else keep the suggestion), grade its risk and set its tier (and 包案 leader for the top
     level), all before the case's code is taken, so the registration stores a case already
-    classified and graded in one short transaction with one event.
+    classified and graded in one short transaction with one event, and the routing record
+    in the same transaction.
 
     Related cases are searched and linked by the registration event's handler in the task
     worker (queued in the same transaction, so never lost), or at once where case events
@@ -211,16 +211,17 @@ def register_and_route(**kwargs: Any) -> Case:
             }
         }
 
-    case = case_services.register_case(**kwargs, prepare=prepare)
-    assessment = graded["assessment"]
-    _after_grading(case, None, assessment)
-    _store_routing(
-        case,
-        suggestion,
-        tier_center=graded["tier_center"],
-        repeat_count=assessment.repeat_count,
-        new=True,
-    )
+    def finish(case: Case) -> None:  # inside the registering transaction
+        _store_routing(
+            case,
+            suggestion,
+            tier_center=graded["tier_center"],
+            repeat_count=graded["assessment"].repeat_count,
+            new=True,
+        )
+        _after_grading(case, None, graded["assessment"])
+
+    case = case_services.register_case(**kwargs, prepare=prepare, finish=finish)
     if hooks.delivery() == hooks.INLINE:
         link_related(case=case)
     # else: the registration event's handler links them in the task worker

@@ -6,7 +6,6 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
@@ -24,7 +23,7 @@ from fengqiao.api.schemas import (
 )
 from fengqiao.cases import services as case_services
 from fengqiao.cases.choices import Action, CaseKind
-from fengqiao.cases.models import CaseAssignment, Category
+from fengqiao.cases.models import Category
 from fengqiao.cases.qr import qr_png, qr_svg, tracking_url
 from fengqiao.core import refcache
 from fengqiao.core.errors import ValidationFailed
@@ -175,11 +174,9 @@ def register(
     )
     if outcome.created:
         # Written by this request at a center the caller may register for (so may see):
-        # everything the answer shows is in hand but its parties; it has no assignments yet.
+        # everything the answer shows is in hand, its parties included; no assignments yet.
         case = outcome.case
-        prefetch_related_objects(
-            [case], "parties", Prefetch("assignments", queryset=CaseAssignment.objects.none())
-        )
+        case.hold_related(assignments=[])
     else:
         case = selectors.get_case(request.auth, outcome.case.code, detail=True)
     return Status(201 if outcome.created else 200, case_detail(case, request.auth))
