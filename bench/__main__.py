@@ -101,10 +101,15 @@ def load(port: int, *, paths: list[str], n: int, c: int = 1, method: str = "GET"
     return json.loads(out)
 
 
-def worker_rss_mb(master: subprocess.Popen) -> list[float]:
+def worker_pids(master: subprocess.Popen) -> list[str]:
+    """The gunicorn master's worker processes."""
     out = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout
+    return out.split()
+
+
+def worker_rss_mb(master: subprocess.Popen) -> list[float]:
     sizes = []
-    for pid in out.split():
+    for pid in worker_pids(master):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 sizes.append(round(int(line.split()[1]) / 1024, 1))
@@ -256,7 +261,8 @@ def main(argv: list[str] | None = None) -> None:
         # SQLite has one writer at a time: more connections only wait on its lock.
         c = 4 if connection.vendor == "postgresql" else 1
         if "registration" in want:
-            bench_registration(port, args.requests, c, body, auth["bench_receptionist"])
+            bench_registration(port, args.requests, c, body, auth["bench_receptionist"],
+                               worker_pids(server))  # fmt: skip
 
         if "lists" in want:  # lists, dashboards over HTTP, and the workers' memory after
             # 2. Lookups and lists: p50/p95 through HTTP.
@@ -314,19 +320,66 @@ def main(argv: list[str] | None = None) -> None:
         bench_classify(args.runs)
 
 
-def bench_registration(port: int, requests: int, c: int, body: list[str], auth: dict) -> None:
-    """1. Registration through the HTTP API vs. a bare case+event insert; then the work the
+def cpu_seconds(pids: list[str]) -> float | None:
+    """User + system CPU seconds these processes have used so far (Linux /proc); None
+    where /proc cannot tell."""
+    total = 0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[str]:
+    """The local PostgreSQL server's processes (the benchmark's database runs here)."""
+    out = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout
+    return out.split()
+
+
+def load_with_cpu(port: int, workers: list[str], **kwargs) -> dict:
+    """`load`, and where each request's CPU went: the web workers, PostgreSQL (all its
+    processes on this machine) and the load generator, in ms per request."""
+    import resource
+
+    before = (cpu_seconds(workers), cpu_seconds(postgres_pids()),
+              resource.getrusage(resource.RUSAGE_CHILDREN))  # fmt: skip
+    result = load(port, **kwargs)
+    after = (cpu_seconds(workers), cpu_seconds(postgres_pids()),
+             resource.getrusage(resource.RUSAGE_CHILDREN))  # fmt: skip
+    n = max(1, result["requests"])
+
+    def per_request(a: float | None, b: float | None) -> float | None:
+        return None if a is None or b is None else round((b - a) / n * 1000, 2)
+
+    children = [r.ru_utime + r.ru_stime for r in (before[2], after[2])]
+    result["cpu_ms_per_request"] = {
+        "web_workers": per_request(before[0], after[0]),
+        "postgres": per_request(before[1], after[1]),
+        "load_generator": per_request(*children),
+    }
+    return result
+
+
+def bench_registration(port: int, requests: int, c: int, body: list[str], auth: dict,
+                       workers: list[str]) -> None:  # fmt: skip
+    """1. Registration through the HTTP API vs. a bare case+event insert, with the CPU each
+    request cost the web workers, PostgreSQL and the load generator; then the work the
     registrations queued (case-event handlers, related-case linking), run by one task worker
     in this process, so that the whole cost of a registration is on record."""
     drain_queue()  # earlier runs' leftovers
-    base = load(port, paths=["/bench/bare-register"], n=requests, c=c, method="POST",
-                body="{}")  # fmt: skip
-    real = load(port, paths=["/api/v1/cases"], n=requests, c=c, method="POST",
-                body=body, headers=auth)  # fmt: skip
+    base = load_with_cpu(port, workers, paths=["/bench/bare-register"], n=requests, c=c,
+                         method="POST", body="{}")  # fmt: skip
+    real = load_with_cpu(port, workers, paths=["/api/v1/cases"], n=requests, c=c,
+                         method="POST", body=body, headers=auth)  # fmt: skip
     emit("registration_http", cases_per_s=real["rate_per_s"], p50_ms=real["p50_ms"],
          p95_ms=real["p95_ms"], errors=real["errors"], first_errors=real["first_errors"],
          baseline_bare_insert_per_s=base["rate_per_s"],
          ratio=round(real["rate_per_s"] / base["rate_per_s"], 3) if base["rate_per_s"] else None,
+         cpu_ms_per_request=real["cpu_ms_per_request"],
+         baseline_cpu_ms_per_request=base["cpu_ms_per_request"],
          requests=requests, concurrency=c)  # fmt: skip
     work = drain_queue()
     emit("registration_queued_work", **work,
