@@ -85,14 +85,18 @@ class Case(models.Model):
         _("事项类型"), max_length=16, choices=CaseKind.choices, default=CaseKind.DISPUTE
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("发生地"), on_delete=models.PROTECT, related_name="cases"
+        Region,
+        verbose_name=_("发生地"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,  # Meta's case_region: a plain index, no LIKE twin for the text key
     )
     region_path = models.CharField(max_length=80, editable=False)
     grid = models.ForeignKey(
         Grid, verbose_name=_("网格"), null=True, blank=True, on_delete=models.SET_NULL
     )
     address = models.CharField(_("详细地址"), max_length=255, blank=True)
-    address_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    address_key = models.CharField(max_length=64, blank=True, editable=False)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(
         _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
@@ -133,6 +137,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases_led",
+        db_index=False,  # case_lead_status (lead_unit, status) serves it
     )
     responsible_leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -177,6 +182,10 @@ class Case(models.Model):
             models.Index(
                 fields=["status", "is_overdue", "-registered_at"], name="case_status_overdue_time"
             ),
+            # Exact-match keys get plain indexes (a CharField's db_index adds a second,
+            # LIKE-ready index on PostgreSQL that no query here uses and every insert pays).
+            models.Index(fields=["region"], name="case_region"),
+            models.Index(fields=["address_key"], name="case_address_key"),
         ]
 
     def __str__(self) -> str:
@@ -217,10 +226,10 @@ class Party(models.Model):
     )
     name = models.CharField(_("姓名/名称"), max_length=120)
     phone_encrypted = models.TextField(blank=True, editable=False)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     phone_last4 = models.CharField(max_length=4, blank=True, editable=False)
     id_number_encrypted = models.TextField(blank=True, editable=False)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     address = models.CharField(_("住址"), max_length=255, blank=True)
     is_elderly = models.BooleanField(_("老年人"), default=False)
     is_minor = models.BooleanField(_("未成年人"), default=False)
@@ -232,7 +241,11 @@ class Party(models.Model):
         ordering = ["case_id", "id"]
         # Text search matches a party's exact name (search_cases); without it every search
         # reads the whole parties table (bench: text_search).
-        indexes = [models.Index(fields=["name"], name="party_name")]
+        indexes = [
+            models.Index(fields=["name"], name="party_name"),
+            models.Index(fields=["phone_hash"], name="party_phone_hash"),
+            models.Index(fields=["id_number_hash"], name="party_id_number_hash"),
+        ]
 
     def __str__(self) -> str:
         return crypto.mask_name(self.name)
@@ -308,7 +321,8 @@ class CaseAssignment(models.Model):
 class CaseEvent(models.Model):
     """One append-only entry of a case's history, chained by SHA-256 to the one before it."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: event_unique_seq (case, seq) serves every lookup by case.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField(_("序号"))
     action = models.CharField(_("动作"), max_length=20, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=16, blank=True)

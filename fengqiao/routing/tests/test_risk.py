@@ -117,6 +117,32 @@ def test_parties_earlier_red_case(route):
     assert red.code in f["detail"] and f["weight"] == 25
 
 
+def test_history_counts_only_the_applicants_repeats_but_any_partys_red_cases(route):
+    # One probe answers both questions; each keeps its own rules. An old red case of the
+    # respondent counts (red cases have no window), but is no repeat appeal: it is older
+    # than 90 days, and the respondent is not the one appealing again.
+    long_ago = timezone.now() - dt.timedelta(days=200)
+    red = route(
+        title="欠薪",
+        description="扬言跳楼讨薪",
+        people_count=30,
+        phone="13966666666",
+        now=long_ago,
+    )
+    assert red.risk_level == "red"
+    route(description=NEUTRAL, phone="13966666666")  # a recent appeal by the respondent
+    case = route(
+        description=NEUTRAL,
+        parties=[
+            PartyInput(name="王五", phone="13988888888"),
+            PartyInput(name="李四", role="respondent", phone="13966666666"),
+        ],
+    )
+    assert red.code in factor(case, "prior_red")[0]["detail"]
+    assert factor(case, "repeat") == []
+    assert case.routing.repeat_count == 0
+
+
 def test_returns_overdue_and_reopen_raise_the_score(
     route, world, django_capture_on_commit_callbacks
 ):
