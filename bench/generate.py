@@ -380,6 +380,10 @@ def generate(n_cases: int, seed: int = 2026, now: dt.datetime | None = None) -> 
             seq_writer.add({"county_code": county_code, "day": day, "last_value": value})
         seq_writer.flush()
         reset_sequences([*writers, CodeSequence])
+        # The generated history counts as handled: queued delivery starts after it.
+        from fengqiao.cases.hooks import mark_all_handled
+
+        counts["event_cursors"] = mark_all_handled()
     counts["load_seconds"] = round(time.monotonic() - started, 1)
     from fengqiao.analytics.rollups import rebuild
 
@@ -418,9 +422,13 @@ def wipe() -> None:
     from django.db import connection
 
     from fengqiao.analytics.models import CaseRollupState, RollupCount
-    from fengqiao.cases.models import Case, CodeSequence
+    from fengqiao.cases.models import Case, CodeSequence, EventCursor
 
-    tables = [CaseRollupState._meta.db_table, RollupCount._meta.db_table]
+    tables = [
+        CaseRollupState._meta.db_table,
+        RollupCount._meta.db_table,
+        EventCursor._meta.db_table,  # hidden from Case's related objects (related_name "+")
+    ]
     for rel in Case._meta.related_objects:
         tables.append(rel.related_model._meta.db_table)
     with connection.cursor() as cursor:
