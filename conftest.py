@@ -45,11 +45,14 @@ def _default_language():
 def _fresh_reference_caches():
     """Per-process caches of reference rows (categories, centers) start empty: a flushed and
     re-seeded database gives the same rows new ids."""
+    from fengqiao.api.services import forget_authenticated
     from fengqiao.core import refcache
 
     refcache.invalidate()
+    forget_authenticated()
     yield
     refcache.invalidate()
+    forget_authenticated()
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from fengqiao.api.models import ApiToken, IdempotencyKey
 from fengqiao.cases.models import Case
+from fengqiao.cases.selectors import active_memberships
+from fengqiao.core import inserts
 from fengqiao.core.errors import Conflict, NotFound, ValidationFailed
 from fengqiao.org.models import User
 
@@ -64,17 +69,41 @@ def revoke_token(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
+# A token's holder, with their memberships, is remembered by each web process for a few
+# seconds, so that an integration posting many cases in a row does not read the token, the
+# user and their memberships again for each one (two queries of a registration's ten). A
+# revoked token, a deactivated user or a changed membership takes effect at once in the
+# process that saved it (the api app clears this on those saves) and within
+# AUTH_CACHE_SECONDS in the others, as with Kubernetes' cache of token reviews.
+AUTH_CACHE_SECONDS = 5.0
+AUTH_CACHE_SIZE = 1000
+_auth_lock = threading.Lock()
+_authenticated: dict[str, tuple[float, User]] = {}  # SHA-256 of the token → (until, user)
+
+
+def forget_authenticated(*_args: Any, **_kwargs: Any) -> None:
+    """Forget every remembered token holder (usable as a signal receiver)."""
+    with _auth_lock:
+        _authenticated.clear()
+
+
 def authenticate_token(raw: str) -> User | None:
-    """The active user holding this bearer token, or None."""
+    """The active user holding this bearer token, or None; the user carries their active
+    memberships (read now, or remembered for a few seconds: see AUTH_CACHE_SECONDS)."""
     parts = (raw or "").strip().split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or len(parts[1]) != 8:
         return None
+    digest = hash_token(raw.strip())
+    clock = time.monotonic()
+    hit = _authenticated.get(digest)
+    if hit is not None and hit[0] > clock:
+        return copy.copy(hit[1])  # each request its own instance; the memberships shared
     token = (
         ApiToken.objects.select_related("user")
         .filter(prefix=parts[1], revoked_at__isnull=True)
         .first()
     )
-    if token is None or not hmac.compare_digest(token.hashed_secret, hash_token(raw.strip())):
+    if token is None or not hmac.compare_digest(token.hashed_secret, digest):
         return None
     if not token.user.is_active:
         return None
@@ -82,7 +111,13 @@ def authenticate_token(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         # At most one write a minute per token, not one per request.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    active_memberships(user)  # read once; the remembered user carries them
+    with _auth_lock:
+        if len(_authenticated) >= AUTH_CACHE_SIZE:
+            _authenticated.clear()
+        _authenticated[digest] = (clock + AUTH_CACHE_SECONDS, user)
+    return copy.copy(user)
 
 
 @dataclass(frozen=True)
@@ -121,7 +156,7 @@ def register_idempotent(
     try:
         with transaction.atomic():
             case = register(**kwargs)
-            IdempotencyKey.objects.create(user=user, key=key, fingerprint=fingerprint, case=case)
+            inserts.insert(IdempotencyKey(user=user, key=key, fingerprint=fingerprint, case=case))
             return Registration(case=case, created=True)
     except IntegrityError:
         record = IdempotencyKey.objects.select_related("case").filter(user=user, key=key).first()

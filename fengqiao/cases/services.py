@@ -44,6 +44,7 @@ from fengqiao.cases.models import (
 )
 from fengqiao.cases.policies import deadline_policy
 from fengqiao.cases.selectors import active_memberships, allowed_transitions
+from fengqiao.core import inserts
 from fengqiao.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from fengqiao.core.validators import is_phone, is_resident_id
 from fengqiao.org.choices import Role, UnitKind
@@ -160,7 +161,7 @@ def _write_event(
         prev_hash=last["hash"] if last else "",
     )
     event.hash = event.compute_hash(case.code)
-    event.save()
+    inserts.insert(event)
     hooks.schedule(event)
     return event
 
@@ -287,10 +288,10 @@ def register_case(
         case.code = make_code(
             center.region.county_code, day, next_sequence(center.region.county_code, day)
         )
-        case.save(force_insert=True)
+        inserts.insert(case)
         for party in party_rows:
             party.case = case
-        Party.objects.bulk_create(party_rows)
+        inserts.insert_all(party_rows)
         _write_event(
             case,
             action=Action.REGISTER,

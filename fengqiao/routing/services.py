@@ -22,6 +22,7 @@ from fengqiao.cases import hooks
 from fengqiao.cases import services as case_services
 from fengqiao.cases.models import Case, Category, Party
 from fengqiao.cases.selectors import active_memberships, visible_cases
+from fengqiao.core import inserts
 from fengqiao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import User
@@ -165,7 +166,7 @@ def _store_routing(
         "repeat_count": repeat_count,
     }
     if new:  # a case registered in this transaction has no routing record yet
-        return CaseRouting.objects.create(case=case, **fields)
+        return inserts.insert(CaseRouting(case=case, **fields))
     routing, _created = CaseRouting.objects.update_or_create(case=case, defaults=fields)
     return routing
 

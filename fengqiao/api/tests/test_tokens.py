@@ -79,3 +79,25 @@ def test_management_command_prints_a_working_token(world, capsys):
     token = capsys.readouterr().out.strip()
     assert token.startswith("fq_")
     assert ApiClient(token).get("/api/v1/categories").status_code == 200
+
+
+def test_a_deactivated_holder_is_refused_at_once(world, api_as):
+    api = api_as("dispatcher")
+    assert api.get("/api/v1/categories").status_code == 200  # now remembered
+    world.dispatcher.is_active = False
+    world.dispatcher.save()
+    assert api.get("/api/v1/categories").status_code == 401
+
+
+def test_a_revocation_saved_elsewhere_counts_within_the_cache_time(world, api_as, monkeypatch):
+    from fengqiao.api import services
+
+    api = api_as("dispatcher")
+    assert api.get("/api/v1/categories").status_code == 200
+    # Another web process revokes it: this process hears no signal, and remembers the
+    # holder for a few seconds more, never longer.
+    ApiToken.objects.update(revoked_at="2026-01-01T00:00:00Z")
+    assert api.get("/api/v1/categories").status_code == 200
+    later = services.time.monotonic() + services.AUTH_CACHE_SECONDS + 0.1
+    monkeypatch.setattr(services.time, "monotonic", lambda: later)
+    assert api.get("/api/v1/categories").status_code == 401
