@@ -94,8 +94,15 @@ def schedule(event: CaseEvent) -> None:
 
 def _deliver_inline(event: CaseEvent) -> None:
     _run(event)
+    mark_handled(event.case_id, event.seq)
+
+
+def mark_handled(case_id: int, seq: int) -> None:
+    """Record that the case's events up to ``seq`` have been handled (by inline delivery,
+    or by a loader that runs the handlers itself, as the demo does), so that queued
+    delivery goes on after them."""
     EventCursor.objects.bulk_create(
-        [EventCursor(case_id=event.case_id, seq=event.seq)],
+        [EventCursor(case_id=case_id, seq=seq)],
         update_conflicts=True,
         unique_fields=["case"],
         update_fields=["seq"],

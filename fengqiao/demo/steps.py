@@ -33,7 +33,7 @@ from django.utils.module_loading import import_string
 from fengqiao.cases import hooks, workflow
 from fengqiao.cases import services as case_services
 from fengqiao.cases.choices import Action, LinkKind, RiskLevel, Satisfaction, Status
-from fengqiao.cases.models import Case, CaseEvent
+from fengqiao.cases.models import Case, CaseEvent, EventCursor
 from fengqiao.demo.clock import Clock
 from fengqiao.demo.models import DemoCase, DemoRun
 from fengqiao.org.choices import Role
@@ -104,7 +104,6 @@ class Steps:
         self.anchor = anchor
         self.clock = clock
         self.handlers = handlers or []
-        self.seen: dict[int, int] = {}
         self.routing = _optional("fengqiao.routing.services")
         self.supervision = _optional("fengqiao.supervision.services")
         self.followup = _optional("fengqiao.followup.services")
@@ -114,23 +113,27 @@ class Steps:
 
     # ---- events --------------------------------------------------------------------------
 
-    def flush(self, case: Case) -> bool:
-        """Run the event handlers on the case's events they have not seen yet (a handler may
-        write further events: those are handled too). True when a handler wrote some."""
+    def flush(self, case: Case | int) -> bool:
+        """Run the event handlers on the case's events they have not seen yet (after the
+        case's cursor; a handler may write further events: those are handled too). True when
+        a handler wrote some."""
         if not self.handlers:
             return False
+        pk = case.pk if isinstance(case, Case) else case
         for round_ in range(5):
-            last = self.seen.get(case.pk, 0)
-            events = list(CaseEvent.objects.filter(case_id=case.pk, seq__gt=last).order_by("seq"))
+            last = EventCursor.objects.filter(case_id=pk).values_list("seq", flat=True).first()
+            events = list(CaseEvent.objects.filter(case_id=pk, seq__gt=last or 0).order_by("seq"))
             if not events:
                 return round_ > 1
-            self.seen[case.pk] = events[-1].seq
             for event in events:
                 for handler in self.handlers:
                     try:
                         handler(event)
                     except Exception:  # as hooks do: a handler's failure loses nothing
                         logger.exception("demo: handler %r failed on event %s", handler, event.pk)
+            # Handled here (the notices left out on purpose): the task worker of `make run`
+            # goes on after them when someone acts on the case.
+            hooks.mark_handled(pk, events[-1].seq)
         return True
 
     # ---- registration and risk -----------------------------------------------------------
@@ -385,6 +388,12 @@ class Steps:
                 logger.exception("demo: supervision sweep failed")
         if self.supervision is not None:
             self._answer_some_orders(rng)
+        # What the sweeps and the answers wrote is handled as everything before it was.
+        touched = CaseEvent.objects.filter(created_at__gte=self.anchor).values_list(
+            "case_id", flat=True
+        )
+        for case_id in sorted(set(touched)):
+            self.flush(case_id)
         if self.followup is not None and hasattr(self.followup, "draw_previous_month_samples"):
             self.clock.set(self.anchor)
             try:  # last month's random sample of parties to visit (回访抽样)
