@@ -14,12 +14,23 @@ from django.db.models import Q, QuerySet
 
 from fengqiao.cases import workflow
 from fengqiao.cases.choices import AssignmentStatus
-from fengqiao.cases.models import Case, CaseAssignment, Party
+from fengqiao.cases.models import Case, CaseAssignment, Category, Party
+from fengqiao.core import refcache
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, User
 from fengqiao.regions.models import PATH_END
 
 READ_ONLY_ROLES = frozenset({Role.LEADER})
+
+
+def active_category(code: str) -> Category | None:
+    """The active category with this code, or None (a reference row: from the per-process
+    cache, :mod:`fengqiao.core.refcache`)."""
+    if not code:
+        return None
+    return refcache.cached(
+        f"category:{code}", lambda: Category.objects.filter(code=code, is_active=True).first()
+    )
 
 
 def active_memberships(user: User, membership_id: int | None = None) -> list[Membership]:

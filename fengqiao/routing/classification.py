@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from fengqiao.cases.choices import Status
 from fengqiao.cases.models import Case, Category
+from fengqiao.cases.selectors import active_category
 from fengqiao.routing import config
 from fengqiao.routing.choices import SuggestionSource
 from fengqiao.routing.models import ClassifierVersion, Correction, KeywordRule, split_words
@@ -114,14 +115,6 @@ def active_model() -> tuple[int, TextClassifier] | None:
     return loaded
 
 
-def _category(code: str) -> Category | None:
-    if not code:
-        return None
-    return config.cached(
-        f"category:{code}", lambda: Category.objects.filter(code=code, is_active=True).first()
-    )
-
-
 def classify(title: str, text: str) -> Suggestion:
     """Propose a category for an appeal: rules first, then the active model."""
     scores, terms = _apply_rules(title, text)
@@ -133,7 +126,7 @@ def classify(title: str, text: str) -> Suggestion:
     rule_terms = sorted(terms.get(best_code, {}).items(), key=lambda kv: (-kv[1], kv[0]))
 
     def from_rules() -> Suggestion:
-        category = _category(best_code)
+        category = active_category(best_code)
         return Suggestion(
             category=category,
             unit_types=list(category.unit_types) if category else [],
@@ -153,7 +146,7 @@ def classify(title: str, text: str) -> Suggestion:
         loaded = prediction = None
     if loaded is not None and prediction is not None:
         version = loaded[0]
-        category = _category(prediction.label)
+        category = active_category(prediction.label)
         if category is not None and prediction.confidence >= rule_confidence:
             return Suggestion(
                 category=category,

@@ -21,9 +21,9 @@ from fengqiao.api.schemas import (
     EventOut,
     TransitionIn,
 )
+from fengqiao.cases import selectors as case_selectors
 from fengqiao.cases import services as case_services
 from fengqiao.cases.choices import Action, CaseKind
-from fengqiao.cases.models import Category
 from fengqiao.cases.qr import qr_png, qr_svg, tracking_url
 from fengqiao.core import refcache
 from fengqiao.core.errors import ValidationFailed
@@ -83,10 +83,7 @@ def _registration_kwargs(request: HttpRequest, payload: CaseIn) -> dict[str, Any
         raise _unknown("region", _("区划“%(code)s”不存在。") % {"code": payload.region})
     category = None
     if payload.category:
-        category = refcache.cached(
-            f"category:{payload.category}",
-            lambda: Category.objects.filter(code=payload.category, is_active=True).first(),
-        )
+        category = case_selectors.active_category(payload.category)
         if category is None:
             raise _unknown("category", _("分类“%(code)s”不存在。") % {"code": payload.category})
     grid = None
