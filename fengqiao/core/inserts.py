@@ -16,49 +16,51 @@ from django.db import connections, router
 from django.db.models import Model
 from django.db.models.sql import InsertQuery
 
-_statements: dict[tuple[str, str, bool], tuple[str, list]] = {}
+_statements: dict[tuple[str, str], tuple[str, list, bool]] = {}
 
 
-def _statement(model: type[Model], alias: str, returning: bool) -> tuple[str, list]:
-    key = (model._meta.label, alias, returning)
+def _statement(model: type[Model], alias: str) -> tuple[str, list, bool]:
+    """The model's INSERT (the columns it writes, whether it returns the id), built once."""
+    key = (model._meta.label, alias)
     found = _statements.get(key)
     if found is None:
         meta = model._meta
-        fields = [f for f in meta.local_concrete_fields if not (f.primary_key and f.db_returning)]
-        fields = [f for f in fields if not getattr(f, "generated", False)]
+        returning = bool(meta.pk.db_returning)  # an id the database gives
+        fields = [
+            f
+            for f in meta.local_concrete_fields
+            if not (f.primary_key and returning) and not getattr(f, "generated", False)
+        ]
         query = InsertQuery(model)
         query.insert_values(fields, [model()])
         compiler = query.get_compiler(using=alias)
         compiler.returning_fields = [meta.pk] if returning else None
         ((sql, _params),) = compiler.as_sql()
-        found = (sql, fields)
+        found = (sql, fields, returning)
         _statements[key] = found
     return found
 
 
 def insert(obj: Model) -> Model:
-    """INSERT one new instance; its primary key (database-generated) is set on it."""
+    """INSERT one new instance; an id the database gives is set on it (an instance must not
+    bring such an id of its own)."""
     model = type(obj)
     alias = router.db_for_write(model, instance=obj)
     connection = connections[alias]
-    returning = obj.pk is None
-    sql, fields = _statement(model, alias, returning)
+    sql, fields, returning = _statement(model, alias)
+    if returning and obj.pk is not None:
+        raise ValueError(f"{model._meta.label}: insert() writes new rows; this one has an id")
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        if returning:
-            obj.pk = (
-                cursor.fetchone()[0]
-                if connection.features.can_return_columns_from_insert
-                else connection.ops.last_insert_id(
-                    cursor, model._meta.db_table, model._meta.pk.column
-                )
-            )
+        if returning:  # both databases here return columns from INSERT
+            obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
     obj._state.db = alias
     return obj
 
 
 def insert_all(objs: Sequence[Model]) -> None:
+    """``insert`` each (a case has one or a few parties: no batch is worth building)."""
     for obj in objs:
         insert(obj)
