@@ -29,7 +29,15 @@ SWEEPS = ["deadline_sweep", "supervision_sweep"]
 JOBS = ["calendar_reminder", *SWEEPS]
 
 
-def test_each_tick_is_claimed_once_and_runs_the_sweeps(world, commits):
+@pytest.fixture
+def clock_at_t(monkeypatch):
+    """The sweeps the scheduler queues read the clock when they run; here they run at T."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: T)
+
+
+def test_each_tick_is_claimed_once_and_runs_the_sweeps(world, commits, clock_at_t):
     with commits():
         case = world.register(status=Status.HANDLING, now=cst(2026, 11, 2, 10))
     ensure_jobs(now=T)
