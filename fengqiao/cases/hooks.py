@@ -86,8 +86,9 @@ def schedule(event: CaseEvent) -> None:
         return
     if delivery() == QUEUE:
         from fengqiao.cases.tasks import handle_case_events
+        from fengqiao.core import queueing
 
-        handle_case_events.enqueue(event.case_id, event.seq)
+        queueing.enqueue(handle_case_events, event.case_id, event.seq)
     else:
         transaction.on_commit(lambda: _deliver_inline(event))
 

@@ -250,24 +250,34 @@ class Party(models.Model):
     def __str__(self) -> str:
         return crypto.mask_name(self.name)
 
+    # set_phone/set_id_number remember the plain value beside the token they wrote, so that
+    # the masks shown right after (registration's answer) need no decryption.
     def set_phone(self, phone: str) -> None:
         normalized = crypto.normalize_phone(phone)
         self.phone_encrypted = crypto.encrypt(normalized)
         self.phone_hash = crypto.phone_hash(normalized)
         self.phone_last4 = normalized[-4:] if normalized else ""
+        self._plain_phone = (self.phone_encrypted, normalized)
 
     def set_id_number(self, id_number: str) -> None:
         normalized = crypto.normalize_id_number(id_number)
         self.id_number_encrypted = crypto.encrypt(normalized)
         self.id_number_hash = crypto.id_number_hash(normalized)
+        self._plain_id_number = (self.id_number_encrypted, normalized)
+
+    def _plain(self, attr: str, token: str) -> str:
+        known = self.__dict__.get(attr)
+        if known is not None and known[0] == token:
+            return known[1]
+        return crypto.decrypt(token)
 
     @property
     def phone(self) -> str:
-        return crypto.decrypt(self.phone_encrypted)
+        return self._plain("_plain_phone", self.phone_encrypted)
 
     @property
     def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_encrypted)
+        return self._plain("_plain_id_number", self.id_number_encrypted)
 
     @property
     def masked_name(self) -> str:

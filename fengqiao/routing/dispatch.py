@@ -12,7 +12,7 @@ from fengqiao.cases.choices import AssignmentRole, AssignmentStatus
 from fengqiao.cases.models import Case, CaseAssignment
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, Unit, User
-from fengqiao.regions.models import Level
+from fengqiao.regions.models import PATH_SEP, Level
 from fengqiao.routing import config
 
 TYPE_SCORE = 40.0  # the category's first unit type; later ones get less
@@ -33,24 +33,38 @@ class UnitSuggestion:
     role: str = AssignmentRole.LEAD
 
 
+def _active_centers(where: Q) -> dict[str, list[Unit]]:
+    """Active centers matching ``where``, by region code, lowest id first."""
+    by_region: dict[str, list[Unit]] = {}
+    centers = Unit.objects.filter(where, kind=UnitKind.CENTER, is_active=True)
+    for unit in centers.select_related("region").order_by("id"):
+        by_region.setdefault(unit.region_id, []).append(unit)
+    return by_region
+
+
 def tier_center(case: Case, tier_level: int | None) -> Unit | None:
     """The center on the case's region path at the tier's level, or the nearest one above it
     when that level has no center (a village without its own center)."""
     if tier_level is None:
         return None
-    codes = case.region.ancestor_codes
-    centers = config.cached(
-        f"centers_above:{case.region_id}",
-        lambda: list(
-            Unit.objects.filter(kind=UnitKind.CENTER, is_active=True, region_id__in=codes)
-            .select_related("region")
-            .order_by("-region__level", "id")
-        ),
-    )
-    for center in centers:  # deepest first
-        if center.region.level <= tier_level:
-            return center
-    return case.center
+    region, home = case.region, case.center
+    if region.path.startswith(home.region_path):  # always so, unless the case moved since
+        # Every center a case registered at ``home`` can be tiered to: those on the path
+        # above it and those within its region; one cache entry per center, not per village.
+        above = [c for c in home.region_path.split(PATH_SEP) if c]
+        centers = config.cached(
+            f"centers_around:{home.pk}",
+            lambda: _active_centers(
+                Q(region_id__in=above) | Q(region_path__startswith=home.region_path)
+            ),
+        )
+    else:
+        centers = _active_centers(Q(region_id__in=region.ancestor_codes))
+    for code in reversed(region.ancestor_codes):  # deepest first
+        for center in centers.get(code, ()):
+            if center.region.level <= tier_level:
+                return center
+    return home
 
 
 def leader_for(center: Unit) -> User | None:

@@ -177,6 +177,7 @@ class History:
 
 
 HISTORY_ROWS = 500
+HISTORY_PARTIES = 5000  # party rows one probe reads (a phone on more cases is cut there)
 
 
 def _history_rows(
@@ -184,37 +185,60 @@ def _history_rows(
 ) -> list[tuple]:
     """The parties sharing a phone or ID hash with this case's parties, on earlier appeals
     in the window or on top-level cases: (case id, role, phone hash, ID hash, in window,
-    risk level, code). Written as SQL (registration runs it on every case; the ORM spent
-    more time building it than the database answering it)."""
+    risk level, code).
+
+    Two single-table statements: the parties on the keyed hashes' indexes, then (only when
+    some were found) their cases by id. One statement joining the two cost PostgreSQL
+    ≈ 0.8 ms a registration, nearly all of it planning (the planner weighs every one of the
+    cases table's indexes for the join), where these two cost ≈ 0.2 ms. Written as SQL:
+    registration runs it on every case, and the ORM spent longer building the queries than
+    the database answering them."""
     party, case_table = Party._meta.db_table, Case._meta.db_table
-    ops = connection.ops
-    start, end = (ops.adapt_datetimefield_value(v) for v in (since, case.registered_at))
-    match = []
-    params: list = [PartyRole.APPLICANT, start, end]
+    match, params = [], []
     if phones:
-        match.append(f"p.phone_hash IN ({', '.join(['%s'] * len(phones))})")
+        match.append(f"phone_hash IN ({', '.join(['%s'] * len(phones))})")
         params += phones
     if ids:
-        match.append(f"p.id_number_hash IN ({', '.join(['%s'] * len(ids))})")
+        match.append(f"id_number_hash IN ({', '.join(['%s'] * len(ids))})")
         params += ids
-    params += [PartyRole.APPLICANT, start, end, top_level, case.pk or 0, HISTORY_ROWS]
-    in_window = "p.role = %s AND c.registered_at >= %s AND c.registered_at <= %s"
-    sql = (
-        f"SELECT p.case_id, p.role, p.phone_hash, p.id_number_hash, "
-        f"CASE WHEN {in_window} THEN 1 ELSE 0 END, c.risk_level, c.code "
-        f"FROM {party} p JOIN {case_table} c ON c.id = p.case_id "
-        f"WHERE ({' OR '.join(match)}) AND (({in_window}) OR c.risk_level = %s) "
-        "AND p.case_id <> %s LIMIT %s"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        cursor.execute(
+            f"SELECT case_id, role, phone_hash, id_number_hash FROM {party} "
+            f"WHERE ({' OR '.join(match)}) AND case_id <> %s LIMIT %s",
+            [*params, case.pk or 0, HISTORY_PARTIES],
+        )
+        parties = cursor.fetchall()
+        if not parties:
+            return []
+        case_ids = sorted({row[0] for row in parties})
+        ops = connection.ops
+        start, end = (ops.adapt_datetimefield_value(v) for v in (since, case.registered_at))
+        window = "registered_at >= %s AND registered_at <= %s"
+        cursor.execute(
+            f"SELECT id, CASE WHEN {window} THEN 1 ELSE 0 END, risk_level, code "
+            f"FROM {case_table} WHERE id IN ({', '.join(['%s'] * len(case_ids))}) "
+            f"AND (({window}) OR risk_level = %s)",
+            [start, end, *case_ids, start, end, top_level],
+        )
+        cases = {row[0]: row[1:] for row in cursor.fetchall()}
+    rows = []
+    for case_id, role, phone, id_hash in parties:
+        found = cases.get(case_id)
+        if found is None:
+            continue
+        in_window, level, code = found
+        in_window = 1 if in_window and role == PartyRole.APPLICANT else 0
+        if in_window or level == top_level:
+            rows.append((case_id, role, phone, id_hash, in_window, level, code))
+            if len(rows) >= HISTORY_ROWS:
+                break
+    return rows
 
 
 def applicant_history(
     case: Case, *, days: int = 90, top_level: str, parties: list[Party] | None = None
 ) -> History:
-    """One index probe on the parties' keyed hashes answers both questions risk grading asks
+    """One probe on the parties' keyed hashes answers both questions risk grading asks
     of the past: how many earlier appeals in ``days`` came from the same applicant phone or
     ID number (or, by a second probe, about the same address), and which earlier cases of
     any of these parties reached ``top_level``."""
