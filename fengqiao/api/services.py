@@ -154,9 +154,10 @@ def register_idempotent(
     if not key:
         return Registration(case=register(**kwargs), created=True)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), inserts.batch():
             case = register(**kwargs)
-            inserts.insert(IdempotencyKey(user=user, key=key, fingerprint=fingerprint, case=case))
+            key_row = IdempotencyKey(user=user, key=key, fingerprint=fingerprint, case=case)
+            inserts.insert_later(key_row)  # with the registration's other rows
             return Registration(case=case, created=True)
     except IntegrityError:
         record = IdempotencyKey.objects.select_related("case").filter(user=user, key=key).first()

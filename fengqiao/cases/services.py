@@ -161,7 +161,7 @@ def _write_event(
         prev_hash=last["hash"] if last else "",
     )
     event.hash = event.compute_hash(case.code)
-    inserts.insert(event)
+    inserts.insert_later(event)
     hooks.schedule(event)
     return event
 
@@ -283,7 +283,8 @@ def register_case(
     # The writes: one transaction, or part of the caller's (no savepoint: everything that
     # can be refused was checked above, and a failed insert fails the whole registration).
     # From the counter to commit, the county-and-day row is locked: inserts only.
-    with db_transaction.atomic(savepoint=False):
+    # The rows after the case's own go together, in one round trip on PostgreSQL.
+    with db_transaction.atomic(savepoint=False), inserts.batch():
         day = timezone.localdate(now)
         case.code = make_code(
             center.region.county_code, day, next_sequence(center.region.county_code, day)
@@ -291,7 +292,8 @@ def register_case(
         inserts.insert(case)
         for party in party_rows:
             party.case = case
-        inserts.insert_all(party_rows)
+        for party in party_rows:
+            inserts.insert_later(party)
         _write_event(
             case,
             action=Action.REGISTER,

@@ -6,11 +6,20 @@ field's own ``pre_save`` and ``get_db_prep_save`` (auto_now stamps, JSON, dates)
 ``save()`` would adapt them. What it leaves out is what a hot path does not need: model
 signals and ``save()`` overrides (use it only for models that have neither, or whose
 override only guards updates), and the query building each ``save()`` repeats.
+
+``insert_later(obj)`` inside ``with transaction.atomic(), batch():`` queues the row instead;
+the queued rows are written together when the block ends, or before any other statement the
+connection runs in it, whichever comes first: on PostgreSQL (client-side binding, Django's
+default) as one round trip of several statements, elsewhere one statement after another on
+one cursor. Ids the database gives are set on the instances then. Outside a batch,
+``insert_later`` is ``insert``. A registration writes every row after its case's own this
+way: parties, first event, queued task, routing record, idempotency key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator
 
 from django.db import connections, router
 from django.db.models import Model
@@ -41,9 +50,8 @@ def _statement(model: type[Model], alias: str) -> tuple[str, list, bool]:
     return found
 
 
-def insert(obj: Model) -> Model:
-    """INSERT one new instance; an id the database gives is set on it (an instance must not
-    bring such an id of its own)."""
+def _prepared(obj: Model) -> tuple[str, str, list, bool]:
+    """(database alias, INSERT, its values, whether it returns the id) for a new instance."""
     model = type(obj)
     alias = router.db_for_write(model, instance=obj)
     connection = connections[alias]
@@ -51,16 +59,97 @@ def insert(obj: Model) -> Model:
     if returning and obj.pk is not None:
         raise ValueError(f"{model._meta.label}: insert() writes new rows; this one has an id")
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if returning:  # both databases here return columns from INSERT
-            obj.pk = cursor.fetchone()[0]
+    return alias, sql, params, returning
+
+
+def _written(obj: Model, alias: str) -> Model:
     obj._state.adding = False
     obj._state.db = alias
     return obj
 
 
-def insert_all(objs: Sequence[Model]) -> None:
-    """``insert`` each (a case has one or a few parties: no batch is worth building)."""
-    for obj in objs:
-        insert(obj)
+def insert(obj: Model) -> Model:
+    """INSERT one new instance; an id the database gives is set on it (an instance must not
+    bring such an id of its own). Rows queued by ``insert_later`` go first."""
+    alias, sql, params, returning = _prepared(obj)
+    with connections[alias].cursor() as cursor:  # a batch's queued rows are written first
+        cursor.execute(sql, params)
+        if returning:  # both databases here return columns from INSERT
+            obj.pk = cursor.fetchone()[0]
+    return _written(obj, alias)
+
+
+class _Batch:
+    """Rows queued on one connection, written by ``flush``."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+        self.rows: list[tuple[Model, str, list, bool]] = []
+
+    def guard(self, execute, sql, params, many, context):  # a connection execute wrapper
+        if self.rows:
+            self.flush()
+        return execute(sql, params, many, context)
+
+    def flush(self) -> None:
+        rows, self.rows = self.rows, []
+        if not rows:
+            return
+        connection = connections[self.alias]
+        one_trip = (
+            connection.vendor == "postgresql"
+            and not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+            and len(rows) > 1
+        )
+        with connection.cursor() as cursor:
+            if one_trip:  # the statements go as one query; each answers in turn
+                cursor.execute(";\n".join(r[1] for r in rows), [p for r in rows for p in r[2]])
+                for i, (obj, _sql, _params, returning) in enumerate(rows):
+                    if i:
+                        cursor.nextset()
+                    if returning:
+                        obj.pk = cursor.fetchone()[0]
+            else:
+                for obj, sql, params, returning in rows:
+                    cursor.execute(sql, params)
+                    if returning:
+                        obj.pk = cursor.fetchone()[0]
+        for obj, *_rest in rows:
+            _written(obj, self.alias)
+
+
+BATCH_ATTR = "_fengqiao_insert_batch"  # the open batch, kept on the (per-thread) connection
+
+
+@contextlib.contextmanager
+def batch(using: str = "default") -> Iterator[None]:
+    """Write the rows ``insert_later`` queues in this block together (see the module's
+    docstring). Use it directly inside ``transaction.atomic()``: a block left by an
+    exception drops its queued rows, as the transaction that would have held them rolls
+    back. Nested blocks join the outermost one."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise RuntimeError("inserts.batch() belongs inside transaction.atomic()")
+    if getattr(connection, BATCH_ATTR, None) is not None:
+        yield  # the outer block writes the rows
+        return
+    current = _Batch(using)
+    setattr(connection, BATCH_ATTR, current)
+    try:
+        with connection.execute_wrapper(current.guard):
+            yield
+            current.flush()
+    finally:
+        current.rows = []
+        setattr(connection, BATCH_ATTR, None)
+
+
+def insert_later(obj: Model) -> Model:
+    """Queue a new row in the current ``batch()`` (``insert`` it at once outside one). An id
+    the database gives is set on the instance when the row is written."""
+    alias = router.db_for_write(type(obj), instance=obj)
+    current = getattr(connections[alias], BATCH_ATTR, None)
+    if current is None:
+        return insert(obj)
+    current.rows.append((obj, *_prepared(obj)[1:]))
+    return obj

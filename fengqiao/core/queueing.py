@@ -55,4 +55,4 @@ def enqueue(task: Task, *args: Any) -> None:
         task.enqueue(*args)
         return
     _validate_once(task, backend)
-    inserts.insert(db_task_row(task, backend, args))
+    inserts.insert_later(db_task_row(task, backend, args))

@@ -166,7 +166,7 @@ def _store_routing(
         "repeat_count": repeat_count,
     }
     if new:  # a case registered in this transaction has no routing record yet
-        return inserts.insert(CaseRouting(case=case, **fields))
+        return inserts.insert_later(CaseRouting(case=case, **fields))
     routing, _created = CaseRouting.objects.update_or_create(case=case, defaults=fields)
     return routing
 

@@ -1,6 +1,9 @@
-"""core.inserts writes a new row exactly as save() would (ids, JSON, auto_now stamps)."""
+"""core.inserts writes a new row exactly as save() would (ids, JSON, auto_now stamps), and a
+batch writes its queued rows together, before anything else reads them."""
 
 import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from fengqiao.api.models import IdempotencyKey
 from fengqiao.core import inserts
@@ -27,3 +30,54 @@ def test_insert_refuses_a_row_that_has_an_id(world):
     row = IdempotencyKey.objects.create(user=world.receptionist, key="k", fingerprint="f")
     with pytest.raises(ValueError):
         inserts.insert(row)
+
+
+def _keys(user, n: int) -> list[IdempotencyKey]:
+    return [IdempotencyKey(user=user, key=f"k{i}", fingerprint="f") for i in range(n)]
+
+
+def test_a_batch_writes_its_rows_together_when_it_ends(world):
+    rows = _keys(world.receptionist, 3)
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), inserts.batch():
+        for row in rows:
+            assert inserts.insert_later(row) is row
+        assert all(row.pk is None for row in rows)  # queued, not written yet
+    assert all(row.pk is not None and not row._state.adding for row in rows)
+    stored = IdempotencyKey.objects.filter(pk__in=[r.pk for r in rows])
+    assert sorted(stored.values_list("key", flat=True)) == ["k0", "k1", "k2"]
+    writes = [q for q in queries.captured_queries if "INSERT" in q["sql"]]
+    # PostgreSQL: one round trip for the three rows; SQLite: one statement each.
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 3)
+
+
+def test_a_statement_in_the_block_sees_the_queued_rows(world):
+    with transaction.atomic(), inserts.batch():
+        inserts.insert_later(IdempotencyKey(user=world.receptionist, key="k", fingerprint="f"))
+        assert IdempotencyKey.objects.filter(key="k").count() == 1  # written first
+
+
+def test_a_block_left_by_an_error_writes_nothing(world):
+    with pytest.raises(RuntimeError), transaction.atomic(), inserts.batch():
+        inserts.insert_later(IdempotencyKey(user=world.receptionist, key="k", fingerprint="f"))
+        raise RuntimeError("the request failed")
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_a_failing_row_fails_the_whole_batch(world):
+    IdempotencyKey.objects.create(user=world.receptionist, key="taken", fingerprint="f")
+    rows = [*_keys(world.receptionist, 2), IdempotencyKey(user=world.receptionist, key="taken")]
+    with pytest.raises(IntegrityError), transaction.atomic(), inserts.batch():
+        for row in rows:
+            inserts.insert_later(row)
+    assert IdempotencyKey.objects.count() == 1
+
+
+def test_outside_a_batch_a_row_is_written_at_once(world):
+    row = inserts.insert_later(IdempotencyKey(user=world.receptionist, key="k", fingerprint="f"))
+    assert row.pk is not None and IdempotencyKey.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around it
+def test_a_batch_needs_the_transaction_that_holds_its_rows():
+    with pytest.raises(RuntimeError), inserts.batch():
+        pass
