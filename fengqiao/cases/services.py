@@ -204,10 +204,10 @@ def register_case(
     stays locked only for the few inserts that follow, so registrations in one county do
     not wait on each other's reads.
 
-    ``finish(case)`` runs inside the registering transaction after the case, its parties and
-    its first event are written (routing stores its record there), so that a caller needs
-    no transaction, and no savepoint, of its own around this one. The returned case holds
-    its parties (read without a query).
+    ``finish(case)`` runs inside the registering transaction once the case has its id
+    (routing queues its record there), so that a caller needs no transaction, and no
+    savepoint, of its own around this one; its rows are written with the case's. The
+    returned case holds its parties (read without a query).
     """
     now = now or timezone.now()
     title = _clean_text(title, _("标题"), max_length=200)
@@ -282,18 +282,32 @@ def register_case(
 
     # The writes: one transaction, or part of the caller's (no savepoint: everything that
     # can be refused was checked above, and a failed insert fails the whole registration).
-    # From the counter to commit, the county-and-day row is locked: inserts only.
-    # The rows after the case's own go together, in one round trip on PostgreSQL.
+    # The rows go together, in one round trip on PostgreSQL. From the counter to commit the
+    # county-and-day row is locked, so as little as possible happens after it: where the
+    # database gives the case its id first (PostgreSQL), its parties and ``finish``'s rows
+    # are queued before the counter is taken, and only the case and its event, which carry
+    # the code, after it.
     with db_transaction.atomic(savepoint=False), inserts.batch():
+        early = inserts.reserve(case)
+
+        def children() -> None:
+            for party in party_rows:
+                party.case = case
+                inserts.insert_later(party)
+            if finish is not None:
+                finish(case)
+
+        if early:
+            children()
         day = timezone.localdate(now)
         case.code = make_code(
             center.region.county_code, day, next_sequence(center.region.county_code, day)
         )
-        inserts.insert(case)
-        for party in party_rows:
-            party.case = case
-        for party in party_rows:
-            inserts.insert_later(party)
+        if early:
+            inserts.insert_later(case)
+        else:
+            inserts.insert(case)
+            children()
         _write_event(
             case,
             action=Action.REGISTER,
@@ -307,8 +321,6 @@ def register_case(
             now=now,
             first=True,
         )
-        if finish is not None:
-            finish(case)
     case.hold_related(parties=party_rows)
     return case
 

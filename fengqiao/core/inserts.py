@@ -11,7 +11,8 @@ override only guards updates), and the query building each ``save()`` repeats.
 the queued rows are written together when the block ends, or before any other statement the
 connection runs in it, whichever comes first: on PostgreSQL (client-side binding, Django's
 default) as one round trip of several statements, elsewhere one statement after another on
-one cursor. Ids the database gives are set on the instances then. Outside a batch,
+one cursor. Ids the database gives are set on the instances then (``reserve(obj)`` takes a
+row's id beforehand, so that the rows pointing at it can be queued first). Outside a batch,
 ``insert_later`` is ``insert``. A registration writes every row after its case's own this
 way: parties, first event, queued task, routing record, idempotency key.
 """
@@ -25,16 +26,18 @@ from django.db import connections, router
 from django.db.models import Model
 from django.db.models.sql import InsertQuery
 
-_statements: dict[tuple[str, str], tuple[str, list, bool]] = {}
+_statements: dict[tuple[str, str, bool], tuple[str, list, bool]] = {}
+RESERVED = "_inserts_reserved_id"  # set on an instance whose id reserve() took
 
 
-def _statement(model: type[Model], alias: str) -> tuple[str, list, bool]:
-    """The model's INSERT (the columns it writes, whether it returns the id), built once."""
-    key = (model._meta.label, alias)
+def _statement(model: type[Model], alias: str, *, with_id: bool = False) -> tuple[str, list, bool]:
+    """The model's INSERT (the columns it writes, whether it returns the id), built once;
+    ``with_id``: the id is written too (one ``reserve`` took)."""
+    key = (model._meta.label, alias, with_id)
     found = _statements.get(key)
     if found is None:
         meta = model._meta
-        returning = bool(meta.pk.db_returning)  # an id the database gives
+        returning = bool(meta.pk.db_returning) and not with_id  # an id the database gives
         fields = [
             f
             for f in meta.local_concrete_fields
@@ -55,7 +58,8 @@ def _prepared(obj: Model) -> tuple[str, str, list, bool]:
     model = type(obj)
     alias = router.db_for_write(model, instance=obj)
     connection = connections[alias]
-    sql, fields, returning = _statement(model, alias)
+    reserved = obj.__dict__.get(RESERVED) is not None and obj.__dict__[RESERVED] == obj.pk
+    sql, fields, returning = _statement(model, alias, with_id=reserved)
     if returning and obj.pk is not None:
         raise ValueError(f"{model._meta.label}: insert() writes new rows; this one has an id")
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
@@ -65,7 +69,38 @@ def _prepared(obj: Model) -> tuple[str, str, list, bool]:
 def _written(obj: Model, alias: str) -> Model:
     obj._state.adding = False
     obj._state.db = alias
+    obj.__dict__.pop(RESERVED, None)
     return obj
+
+
+_sequences: dict[tuple[str, str], str] = {}
+
+
+def reserve(obj: Model) -> bool:
+    """Give a new instance its id before it is written, from the sequence its table draws ids
+    from (PostgreSQL), so that the rows pointing at it can be built first; False, and no id,
+    where the database gives ids only on insert (SQLite). The row is then written with that
+    id by ``insert`` or ``insert_later``."""
+    model = type(obj)
+    if obj.pk is not None or not model._meta.pk.db_returning:
+        raise ValueError(f"{model._meta.label}: reserve() is for new rows the database numbers")
+    alias = router.db_for_write(model, instance=obj)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return False
+    key = (model._meta.label, alias)
+    with connection.cursor() as cursor:
+        sequence = _sequences.get(key)
+        if sequence is None:
+            cursor.execute(
+                "SELECT pg_get_serial_sequence(%s, %s)",
+                [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column],
+            )
+            sequence = _sequences[key] = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s::regclass)", [sequence])
+        obj.pk = cursor.fetchone()[0]
+    obj.__dict__[RESERVED] = obj.pk
+    return True
 
 
 def insert(obj: Model) -> Model:

@@ -81,3 +81,19 @@ def test_outside_a_batch_a_row_is_written_at_once(world):
 def test_a_batch_needs_the_transaction_that_holds_its_rows():
     with pytest.raises(RuntimeError), inserts.batch():
         pass
+
+
+def test_reserve_gives_a_row_its_id_before_it_is_written(world):
+    row = IdempotencyKey(user=world.receptionist, key="k", fingerprint="f")
+    if not inserts.reserve(row):  # SQLite gives ids only on insert
+        assert connection.vendor == "sqlite" and row.pk is None
+        return
+    reserved = row.pk
+    assert reserved is not None
+    with transaction.atomic(), inserts.batch():
+        inserts.insert_later(row)
+    assert row.pk == reserved and IdempotencyKey.objects.get(pk=reserved).key == "k"
+    later = inserts.insert(IdempotencyKey(user=world.receptionist, key="k2", fingerprint="f"))
+    assert later.pk > reserved  # the sequence moved past it
+    with pytest.raises(ValueError):  # an instance with an id of its own is no new row
+        inserts.reserve(row)
