@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db import connection
-
 from fengqiao.cases.models import CodeSequence
+from fengqiao.core import inserts
 from fengqiao.core.validators import mod11_2_check
 
 CODE_RE = re.compile(r"^\d{19}[\dX]$")
@@ -58,14 +57,13 @@ def next_sequence(county_code: str, day: dt.date) -> int:
     and a rollback gives the number back, so codes are unique and gap-free.
     """
     table = CodeSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (county_code, day, last_value) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (county_code, day) DO UPDATE SET last_value = {table}.last_value + 1 "
-            "RETURNING last_value",
-            [county_code, day],
-        )
-        (value,) = cursor.fetchone()
+    # Rows a registration queued before taking the number go in the same round trip.
+    (value,) = inserts.fetchone(
+        f"INSERT INTO {table} (county_code, day, last_value) VALUES (%s, %s, 1) "
+        f"ON CONFLICT (county_code, day) DO UPDATE SET last_value = {table}.last_value + 1 "
+        "RETURNING last_value",
+        [county_code, day],
+    )
     if value > MAX_SEQUENCE:
         raise OverflowError(f"more than {MAX_SEQUENCE} cases in {county_code} on {day}")
     return int(value)

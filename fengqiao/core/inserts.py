@@ -126,31 +126,45 @@ class _Batch:
             self.flush()
         return execute(sql, params, many, context)
 
-    def flush(self) -> None:
+    def flush(self, then: tuple[str, list] | None = None) -> tuple | None:
+        """Write the queued rows; ``then``, a statement run right after them (in the same
+        round trip where they go as one), whose first row is returned."""
         rows, self.rows = self.rows, []
-        if not rows:
-            return
+        statements = [(sql, params) for _obj, sql, params, _returning in rows]
+        if then is not None:
+            statements.append(then)
+        if not statements:
+            return None
         connection = connections[self.alias]
         one_trip = (
             connection.vendor == "postgresql"
             and not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
-            and len(rows) > 1
+            and len(statements) > 1
         )
         with connection.cursor() as cursor:
             if one_trip:  # the statements go as one query; each answers in turn
-                cursor.execute(";\n".join(r[1] for r in rows), [p for r in rows for p in r[2]])
-                for i, (obj, _sql, _params, returning) in enumerate(rows):
+                cursor.execute(
+                    ";\n".join(sql for sql, _p in statements),
+                    [p for _s, ps in statements for p in ps],
+                )
+            for i, (obj, sql, params, returning) in enumerate(rows):
+                if one_trip:
                     if i:
                         cursor.nextset()
-                    if returning:
-                        obj.pk = cursor.fetchone()[0]
-            else:
-                for obj, sql, params, returning in rows:
+                else:
                     cursor.execute(sql, params)
-                    if returning:
-                        obj.pk = cursor.fetchone()[0]
+                if returning:
+                    obj.pk = cursor.fetchone()[0]
+            answer = None
+            if then is not None:
+                if not one_trip:
+                    cursor.execute(*then)
+                elif rows:
+                    cursor.nextset()
+                answer = cursor.fetchone()
         for obj, *_rest in rows:
             _written(obj, self.alias)
+        return answer
 
 
 BATCH_ATTR = "_fengqiao_insert_batch"  # the open batch, kept on the (per-thread) connection
@@ -188,3 +202,14 @@ def insert_later(obj: Model) -> Model:
         return insert(obj)
     current.rows.append((obj, *_prepared(obj)[1:]))
     return obj
+
+
+def fetchone(sql: str, params: list, using: str = "default") -> tuple | None:
+    """Run one statement and return its first row; inside a ``batch()``, the rows queued so
+    far go first, in the same round trip on PostgreSQL."""
+    current = getattr(connections[using], BATCH_ATTR, None)
+    if current is not None:
+        return current.flush(then=(sql, params))
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()

@@ -3,6 +3,7 @@ import threading
 import pytest
 from django.db import connection
 
+from fengqiao.api.schemas import CaseOut
 from fengqiao.api.services import create_token
 from fengqiao.api.tests.conftest import ApiClient
 from fengqiao.cases.codes import is_valid_code
@@ -52,6 +53,15 @@ def test_register_makes_a_case_at_the_callers_center(world, api_as, category):
     assert "13800138000" not in response.content.decode()
     assert {a["action"] for a in body["allowed_actions"]} >= {"reject", "answer"}
     assert body["tracking_url"].endswith(f"/p/track/{body['code']}/")
+
+
+def test_the_answer_is_the_case_as_get_answers_it(world, api_as, category):
+    # Registration renders its answer without ninja's validation pass; it must still be
+    # exactly the CaseOut that GET /cases/{code} (validated) answers for the same case.
+    api = api_as("receptionist")
+    body = api.post("/api/v1/cases", payload(world)).json()
+    assert body == api.get(f"/api/v1/cases/{body['code']}").json()
+    assert CaseOut.model_validate(body).code == body["code"]
 
 
 def test_without_a_key_two_posts_make_two_cases(world, api_as, category):

@@ -97,3 +97,18 @@ def test_reserve_gives_a_row_its_id_before_it_is_written(world):
     assert later.pk > reserved  # the sequence moved past it
     with pytest.raises(ValueError):  # an instance with an id of its own is no new row
         inserts.reserve(row)
+
+
+def test_a_statement_fetched_in_a_batch_goes_with_the_queued_rows(world):
+    rows = _keys(world.receptionist, 2)
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), inserts.batch():
+        for row in rows:
+            inserts.insert_later(row)
+        table = IdempotencyKey._meta.db_table
+        (count,) = inserts.fetchone(f"SELECT COUNT(*) FROM {table} WHERE key LIKE %s", ["k%"])
+        assert count == 2  # the queued rows were written before it ran
+    assert all(row.pk is not None for row in rows)
+    # PostgreSQL: the two rows and the statement in one round trip.
+    sent = [q for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(sent) == (1 if connection.vendor == "postgresql" else 3)
+    assert inserts.fetchone(f"SELECT COUNT(*) FROM {table}", []) == (2,)  # outside a batch
