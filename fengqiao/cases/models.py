@@ -203,7 +203,10 @@ class Case(models.Model):
         (a case just written with its parties, an answer built from what is in hand)."""
         cache = self.__dict__.setdefault("_prefetched_objects_cache", {})
         for name, values in rows.items():
-            qs = getattr(self, name).get_queryset()
+            # A bare queryset of the related model holds them (the manager's own, filtered
+            # to this case, costs a query build that is never run).
+            related = self._meta.get_field(name).related_model
+            qs = models.QuerySet(model=related)
             qs._result_cache = list(values)
             qs._prefetch_done = True
             cache[name] = qs

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
+
+from django.db.models import Model
 
 from fengqiao.api.errors import ErrorOut
 from fengqiao.cases.models import Case
@@ -16,6 +19,18 @@ ERROR_STATUSES = frozenset({400, 401, 403, 404, 405, 409, 413, 422, 429})
 ERRORS: dict[Any, Any] = {ERROR_STATUSES: ErrorOut}
 
 
+@functools.cache
+def _choices(model: type[Model], field: str) -> dict[Any, Any]:
+    return dict(model._meta.get_field(field).flatchoices)
+
+
+def label(obj: Model, field: str) -> str:
+    """What ``obj.get_<field>_display()`` gives (in the active language), from a map built
+    once per field: Django's builds one of every choice on each call."""
+    value = getattr(obj, field)
+    return str(_choices(type(obj), field).get(value, value))
+
+
 def unit_ref(unit: Unit | None) -> dict[str, Any] | None:
     return {"id": unit.pk, "name": unit.name} if unit is not None else None
 
@@ -25,7 +40,7 @@ def case_item(case: Case) -> dict[str, Any]:
         "code": case.code,
         "title": case.title,
         "status": case.status,
-        "status_label": str(case.get_status_display()),
+        "status_label": label(case, "status"),
         "kind": case.kind,
         "channel": case.channel,
         "category": (
@@ -64,7 +79,7 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
         parties=[
             {
                 "role": p.role,
-                "role_label": str(p.get_role_display()),
+                "role_label": label(p, "role"),
                 "kind": p.kind,
                 "masked_name": p.masked_name,
                 "masked_phone": p.masked_phone,
@@ -79,9 +94,9 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
             {
                 "unit": unit_ref(a.unit),
                 "role": a.role,
-                "role_label": str(a.get_role_display()),
+                "role_label": label(a, "role"),
                 "status": a.status,
-                "status_label": str(a.get_status_display()),
+                "status_label": label(a, "status"),
                 "assigned_at": a.assigned_at,
                 "signed_at": a.signed_at,
                 "reported_at": a.reported_at,
@@ -115,12 +130,12 @@ def order_out(order: SupervisionOrder) -> dict[str, Any]:
         "id": order.pk,
         "case": order.case.code,
         "grade": order.grade,
-        "grade_label": str(order.get_grade_display()),
+        "grade_label": label(order, "grade"),
         "requirement": order.requirement,
         "unit": unit_ref(order.unit) if order.unit_id else None,
         "reply_deadline": order.reply_deadline,
         "status": order.status,
-        "status_label": str(order.get_status_display()),
+        "status_label": label(order, "status"),
         "is_automatic": order.is_automatic,
         "issued_at": order.issued_at,
         "closed_at": order.closed_at,
