@@ -363,7 +363,7 @@ def load_with_cpu(port: int, workers: list[str], **kwargs) -> dict:
     return result
 
 
-REGISTRATION_ROUNDS = 3
+REGISTRATION_ROUNDS = 5
 
 
 def _rates(runs: list[dict]) -> dict:
