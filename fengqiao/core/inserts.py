@@ -58,7 +58,7 @@ def _prepared(obj: Model) -> tuple[str, str, list, bool]:
     model = type(obj)
     alias = router.db_for_write(model, instance=obj)
     connection = connections[alias]
-    reserved = obj.__dict__.get(RESERVED) is not None and obj.__dict__[RESERVED] == obj.pk
+    reserved = obj.pk is not None and obj.__dict__.get(RESERVED) == obj.pk
     sql, fields, returning = _statement(model, alias, with_id=reserved)
     if returning and obj.pk is not None:
         raise ValueError(f"{model._meta.label}: insert() writes new rows; this one has an id")
