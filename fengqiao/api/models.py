@@ -46,6 +46,7 @@ class IdempotencyKey(models.Model):
         verbose_name=_("用户"),
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,  # the unique (user, key) index leads with it
     )
     key = models.CharField(_("幂等键"), max_length=128)
     fingerprint = models.CharField(_("请求摘要"), max_length=64)

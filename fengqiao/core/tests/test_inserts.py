@@ -112,3 +112,9 @@ def test_a_statement_fetched_in_a_batch_goes_with_the_queued_rows(world):
     sent = [q for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(sent) == (1 if connection.vendor == "postgresql" else 3)
     assert inserts.fetchone(f"SELECT COUNT(*) FROM {table}", []) == (2,)  # outside a batch
+
+
+def test_values_of_another_type_are_adapted_as_save_would(world):
+    # Plain values go to the driver as they are; anything else takes the field's own path.
+    row = inserts.insert(IdempotencyKey(user_id=world.receptionist.pk, key=42, fingerprint="f"))
+    assert IdempotencyKey.objects.get(pk=row.pk).key == "42"
