@@ -224,7 +224,9 @@ def main(argv: list[str] | None = None) -> None:
     center = Unit.objects.get(region=yunmeng, kind="center")
     if not yunmeng.subtree().filter(level=5).exists():
         call_command("load_regions", verbosity=0, villages=str(VILLAGES), no_upper=True)
-    villages = list(yunmeng.subtree().filter(level=5).values_list("code", flat=True)[:50])
+    # Every village of the county, so that the benchmark's own registrations spread over its
+    # townships (the first fifty villages all lie in one township, whose list they swelled).
+    villages = list(yunmeng.subtree().filter(level=5).values_list("code", flat=True))
     category = Category.objects.get(code="dispute.labor")
     township = Region.objects.get(code="420923100")
     handler_unit = User.objects.get(username="bench_handler").memberships.get().unit
