@@ -80,10 +80,10 @@ def _statement(model: type[Model], alias: str, *, with_id: bool = False) -> tupl
     return found
 
 
-def _prepared(obj: Model) -> tuple[str, str, list, bool]:
+def _prepared(obj: Model, alias: str | None = None) -> tuple[str, str, list, bool]:
     """(database alias, INSERT, its values, whether it returns the id) for a new instance."""
     model = type(obj)
-    alias = router.db_for_write(model, instance=obj)
+    alias = alias or router.db_for_write(model, instance=obj)
     connection = connections[alias]
     reserved = obj.pk is not None and obj.__dict__.get(RESERVED) == obj.pk
     sql, fields, returning = _statement(model, alias, with_id=reserved)
@@ -234,7 +234,7 @@ def insert_later(obj: Model) -> Model:
     current = getattr(connections[alias], BATCH_ATTR, None)
     if current is None:
         return insert(obj)
-    current.rows.append((obj, *_prepared(obj)[1:]))
+    current.rows.append((obj, *_prepared(obj, alias)[1:]))
     return obj
 
 

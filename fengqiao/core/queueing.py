@@ -12,7 +12,6 @@ listens to it). Any other backend gets ``task.enqueue``.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from django.tasks import Task
@@ -22,8 +21,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from fengqiao.core import inserts
 
-_validated: set[tuple[str, str]] = set()
-_lock = threading.Lock()
+_validated: set[tuple[str, str]] = set()  # (task path, backend alias) checked in this process
 
 
 def _validate_once(task: Task, backend: DatabaseBackend) -> None:
@@ -31,8 +29,7 @@ def _validate_once(task: Task, backend: DatabaseBackend) -> None:
     if key in _validated:
         return
     backend.validate_task(task)
-    with _lock:
-        _validated.add(key)
+    _validated.add(key)
 
 
 def db_task_row(task: Task, backend: DatabaseBackend, args: tuple[Any, ...]) -> DBTaskResult:
