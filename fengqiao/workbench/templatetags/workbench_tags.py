@@ -72,7 +72,7 @@ def nav_context(context) -> dict:
                         "has_tokens", "can_supervision")
         }  # fmt: skip
     else:
-        from fengqiao.workbench.views import page_context
+        from fengqiao.workbench.views.common import page_context
 
         out = page_context(request)
     match = getattr(request, "resolver_match", None)
