@@ -18,6 +18,7 @@ from fengqiao.cases.models import Case, CaseAssignment, Category, Party
 from fengqiao.core import refcache
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, User
+from fengqiao.org.selectors import active_memberships
 from fengqiao.regions.models import PATH_END
 
 READ_ONLY_ROLES = frozenset({Role.LEADER})
@@ -31,24 +32,6 @@ def active_category(code: str) -> Category | None:
     return refcache.cached(
         f"category:{code}", lambda: Category.objects.filter(code=code, is_active=True).first()
     )
-
-
-def active_memberships(user: User, membership_id: int | None = None) -> list[Membership]:
-    """The user's active memberships (only the chosen one when ``membership_id`` is given)."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return []
-    cache_key = "_fq_memberships"
-    memberships = getattr(user, cache_key, None)
-    if memberships is None:
-        memberships = list(
-            Membership.objects.filter(user=user, is_active=True, unit__is_active=True)
-            .select_related("unit", "unit__region")
-            .order_by("id")
-        )
-        setattr(user, cache_key, memberships)
-    if membership_id is not None:
-        return [m for m in memberships if m.id == membership_id]
-    return memberships
 
 
 def _scope_q(memberships: list[Membership]) -> Q | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fengqiao.cases.choices import OPEN_STATUSES, PartyRole, Status
 from fengqiao.cases.models import Case, Category, Party
-from fengqiao.cases.selectors import active_memberships, search_cases, visible_cases
+from fengqiao.cases.selectors import search_cases, visible_cases
 from fengqiao.core import crypto
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, Unit, User
@@ -60,15 +60,6 @@ SORTS: dict[str, tuple[str, ...]] = {
     "-risk": ("-risk_rank", "-registered_at", "-id"),
     "code": ("code",),
 }
-
-
-def current_membership(user: User, membership_id: int | None) -> Membership | None:
-    """The membership the user works in now: the chosen one, else the first active one."""
-    memberships = active_memberships(user)
-    for m in memberships:
-        if m.id == membership_id:
-            return m
-    return memberships[0] if memberships else None
 
 
 # The states each worklist shows (the scope is narrowed to them before anything else).

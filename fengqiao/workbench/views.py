@@ -26,6 +26,7 @@ from fengqiao.cases.selectors import active_memberships, actor_context, allowed_
 from fengqiao.core.errors import DomainError
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, Unit, User
+from fengqiao.org.selectors import SESSION_KEY, membership_of
 from fengqiao.regions.models import Level, Region
 from fengqiao.workbench import integrations, services
 from fengqiao.workbench import selectors as sel
@@ -41,7 +42,6 @@ from fengqiao.workbench.forms import (
     VisitForm,
 )
 
-SESSION_KEY = "fq_membership_id"
 MANAGE_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN})
 VISIT_ROLES = frozenset({Role.RECEPTIONIST, Role.DISPATCHER, Role.DIRECTOR, Role.SUPERVISOR})
 # Actions of the table, in the order the detail page offers them.
@@ -53,10 +53,6 @@ ACTION_ORDER = [
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def membership_of(request: HttpRequest) -> Membership | None:
-    return sel.current_membership(request.user, request.session.get(SESSION_KEY))
 
 
 def page_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:

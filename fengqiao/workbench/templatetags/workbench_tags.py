@@ -7,7 +7,7 @@ from django.utils.translation import gettext_noop
 
 from fengqiao.cases.choices import RiskLevel, Status
 from fengqiao.cases.models import Category
-from fengqiao.core import refcache
+from fengqiao.core import nav, refcache
 from fengqiao.core.i18n import pick_name
 
 register = template.Library()
@@ -92,19 +92,23 @@ def factor_text(factor: Any) -> str:
 def nav_context(context) -> dict:
     """What the layout shows around every page (roles, unread count, links), computed here
     when a page of another app extends the layout without the workbench's page context."""
-    if "memberships" in context:
-        return {
-            key: context.get(key)
-            for key in ("membership", "memberships", "can_manage", "unread_count", "has_inbox",
-                        "has_tokens", "can_supervision")
-        }  # fmt: skip
     request = context.get("request")
     user = getattr(request, "user", None)
     if request is None or user is None or not user.is_authenticated:
         return {}
-    from fengqiao.workbench.views import page_context
+    if "memberships" in context:
+        out = {
+            key: context.get(key)
+            for key in ("membership", "memberships", "can_manage", "unread_count", "has_inbox",
+                        "has_tokens", "can_supervision")
+        }  # fmt: skip
+    else:
+        from fengqiao.workbench.views import page_context
 
-    return page_context(request)
+        out = page_context(request)
+    match = getattr(request, "resolver_match", None)
+    out["sections"] = nav.entries_for(user, match.app_name if match else "")
+    return out
 
 
 @register.simple_tag
