@@ -9,6 +9,7 @@ import pkgutil
 
 import pytest
 from django.db import models
+from django.template import Context, Template
 from django.utils import timezone, translation
 
 import fengqiao
@@ -104,3 +105,12 @@ def test_every_choice_label_is_in_the_english_catalogues():
         for path, cls in classes.items():
             missing += [f"{path}.{c.name}: {c.label}" for c in cls if CJK.search(str(c.label))]
     assert not missing, missing
+
+
+@pytest.mark.django_db
+def test_display_name_filter_follows_the_language(world):
+    template = Template("{% load workbench_tags %}{{ c|display_name }}|{{ '红色'|display_name }}")
+    context = Context({"c": Category.objects.get(code="hazard.fire")})
+    assert template.render(context) == "消防安全隐患|红色"
+    with translation.override("en"):
+        assert template.render(context) == "Fire hazards|Red"
