@@ -109,6 +109,7 @@ def typed_data() -> set[str]:
     from fengqiao.followup.models import Visit
     from fengqiao.org.models import Unit, User
     from fengqiao.regions.models import Grid, Region
+    from fengqiao.routing.models import CaseRouting
     from fengqiao.supervision.models import SupervisionOrder, SupervisionReply
 
     fields = [
@@ -131,6 +132,8 @@ def typed_data() -> set[str]:
             for value in row:
                 values.update([*(value or "").splitlines(), value or ""])
     values.update(mask_name(name) for name in Party.objects.values_list("name", flat=True))
+    for terms in CaseRouting.objects.values_list("top_terms", flat=True):  # words of the text
+        values.update(t[0] if isinstance(t, list | tuple) else str(t) for t in terms or [])
     for user in User.objects.all():
         values.update((user.display_name, user.username, str(user)))
     return values
