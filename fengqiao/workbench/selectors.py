@@ -371,10 +371,10 @@ def category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     for c in cats:
         top_code = c.path.split("/")[0]
         if c.parent_id is None:
-            groups[top_code] = (c.name, [(c.pk, c.name)])
+            groups[top_code] = (c.display_name, [(c.pk, c.display_name)])
             continue
         group = groups.setdefault(top_code, (top_code, []))
-        label = c.name if c.parent and c.parent.parent_id is None else c.full_name
+        label = c.display_name if c.parent and c.parent.parent_id is None else c.display_full_name
         group[1].append((c.pk, label))
     return list(groups.values())
 
