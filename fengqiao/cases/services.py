@@ -235,7 +235,9 @@ def record_event(
 
 
 @db_transaction.atomic
-def report_co_handling(*, case: Case | int, actor: User, unit: Unit, report: str) -> CaseAssignment:
+def report_co_handling(
+    *, case: Case | int, actor: User, unit: Unit, report: str, now: dt.datetime | None = None
+) -> CaseAssignment:
     """A co-handling unit reports its part (协办反馈)."""
     report = clean_text(report, _("协办反馈"), max_length=20000)
     case = _lock(case)
@@ -250,7 +252,7 @@ def report_co_handling(*, case: Case | int, actor: User, unit: Unit, report: str
     ).first()
     if assignment is None:
         raise Conflict(_("该单位没有待反馈的协办任务。"), code="no_co_assignment")
-    now = timezone.now()
+    now = now or timezone.now()
     assignment.status = AssignmentStatus.REPORTED
     assignment.report = report
     assignment.reported_at = now
