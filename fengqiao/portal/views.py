@@ -20,6 +20,7 @@ from fengqiao.cases import qr
 from fengqiao.cases.codes import normalize_code
 from fengqiao.core.crypto import normalize_phone
 from fengqiao.core.errors import DomainError, NotFound, ValidationFailed
+from fengqiao.notifications import links
 from fengqiao.org.models import Unit
 from fengqiao.portal import selectors, services, session_state
 from fengqiao.portal.forms import (
@@ -53,8 +54,8 @@ def _client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _poster_url(center: Unit) -> str:
-    return f"{settings.PUBLIC_BASE_URL}{reverse('portal:home')}?center={center.pk}"
+def _poster_url(request: HttpRequest, center: Unit) -> str:
+    return links.public_url(f"{reverse('portal:home')}?center={center.pk}", request)
 
 
 def _not_found(request: HttpRequest, title: str, text: str) -> HttpResponse:
@@ -234,7 +235,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
         view = selectors.public_case(code=code, phone_last4=last4)
     except DomainError:
         return _not_found(request, _("回执已失效"), _("未找到该案件，请核对编号和手机号后四位。"))
-    url = qr.tracking_url(code)
+    url = qr.tracking_url(code, request)
     return render(
         request,
         "portal/receipt.html",
@@ -322,7 +323,7 @@ def _case_page(
             "satisfaction_label": SATISFACTION_LABELS.get(view.satisfaction, ""),
             "rating_form": rating_form,
             "can_rate": view.can_rate and services.rating_function() is not None,
-            "tracking_url": qr.tracking_url(code),
+            "tracking_url": qr.tracking_url(code, request),
         },
         status=status,
     )
@@ -366,7 +367,7 @@ def poster(request: HttpRequest, center_id: int) -> HttpResponse:
         return _not_found(
             request, _("未找到该综治中心"), _("该综治中心不存在或已停用，无法生成二维码海报。")
         )
-    url = _poster_url(center)
+    url = _poster_url(request, center)
     return render(
         request,
         "portal/poster.html",
