@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "fengqiao.org",
     "fengqiao.cases",
     "fengqiao.routing",
+    "fengqiao.intake",
     "fengqiao.deadlines",
     "fengqiao.supervision",
     "fengqiao.followup",
