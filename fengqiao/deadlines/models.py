@@ -177,7 +177,7 @@ class CaseTimer(models.Model):
 
 class TimerStage(models.Model):
     """A milestone a timer reached in one period: written once (unique), so that nothing is
-    sent twice. ``awaiting_followup`` marks resolve-overdue stages that higher apps
+    sent twice. ``awaiting_followup`` marks overdue stages (handling, progress report) that higher apps
     (supervision) have not yet acted on."""
 
     timer = models.ForeignKey(CaseTimer, on_delete=models.CASCADE, related_name="stages")
