@@ -177,8 +177,8 @@ class CaseTimer(models.Model):
 
 class TimerStage(models.Model):
     """A milestone a timer reached in one period: written once (unique), so that nothing is
-    sent twice. ``awaiting_followup`` marks overdue stages (handling, progress report) that higher apps
-    (supervision) have not yet acted on."""
+    sent twice. ``awaiting_followup`` marks overdue stages (handling limit, progress report)
+    that higher apps (supervision) have not yet acted on."""
 
     timer = models.ForeignKey(CaseTimer, on_delete=models.CASCADE, related_name="stages")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")

@@ -19,14 +19,13 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fengqiao.cases.choices import Action, Status
+from fengqiao.cases.choices import Action, RiskLevel, Status
 from fengqiao.cases.models import Case, CaseEvent
 from fengqiao.cases.selectors import actor_context
 from fengqiao.cases.services import record_event, update_case
 from fengqiao.core.errors import Conflict, PermissionDenied, ValidationFailed
 from fengqiao.deadlines import notify
 from fengqiao.deadlines.calendar import WorkCalendar, load_calendar
-from fengqiao.cases.choices import RiskLevel
 from fengqiao.deadlines.choices import Counting, DayKind, ExtensionStatus, Stage, TimerKind
 from fengqiao.deadlines.models import (
     CalendarDay,
