@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fengqiao.cases.choices import Action, RiskLevel, Status
 from fengqiao.cases.models import Case, CaseEvent
@@ -449,6 +450,9 @@ def resume_clock(*, case: Case, actor: User, now: dt.datetime | None = None) -> 
 # Progress reports (进展报告) ----------------------------------------------------------------
 
 PROGRESS_MAX = 2000
+# Texts of the workbench's progress page (kept here, in this app's catalogue).
+PROGRESS_LABEL = gettext_lazy("办理进展")
+PROGRESS_REPORTED = gettext_lazy("已报告办理进展。")
 
 
 def _clean_progress(text: str) -> str:

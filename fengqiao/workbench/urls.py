@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fengqiao.workbench import views
+from fengqiao.workbench import views, views_progress
 
 app_name = "workbench"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
         name="supervision_reply",
     ),
     path("cases/<str:code>/co-report/", views.co_report, name="co_report"),
+    path("cases/<str:code>/progress/", views_progress.progress_report, name="progress_report"),
     path("cases/<str:code>/clock/pause/", views.clock_pause, name="clock_pause"),
     path("cases/<str:code>/clock/resume/", views.clock_resume, name="clock_resume"),
     path("cases/<str:code>/extension/", views.extension_request, name="extension_request"),
