@@ -49,7 +49,7 @@ def progress_report(request: HttpRequest, code: str) -> HttpResponse:
     if case is None:
         return render(request, TEMPLATE, {"missing": True}, status=404)
     allowed = can_report_progress(request.user, case)
-    form = ProgressForm(request.POST or None, prefix="pg")
+    form = ProgressForm(request.POST or None, prefix="progress")
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -37,7 +37,7 @@ def test_lead_handler_reports_progress_from_the_case_page(client, world, commits
     slot = client.get(url(case, slot=True)).content.decode()
     assert "提交进展报告" in slot and "每 5 个工作日报告一次办理进展" in slot
     with commits():
-        response = client.post(url(case), {"pg-text": "已约谈双方，情绪稳定"})
+        response = client.post(url(case), {"progress-text": "已约谈双方，情绪稳定"})
     assert response.status_code == 302 and response.url.endswith("#clocks")
     event = case.events.get(action=Action.PROGRESS_REPORT)
     assert event.note == "已约谈双方，情绪稳定" and event.actor == world.justice_handler
@@ -49,9 +49,9 @@ def test_lead_handler_reports_progress_from_the_case_page(client, world, commits
 def test_bad_input_keeps_the_text_and_says_why(client, world, commits):
     case = red_case(world, commits)
     client.force_login(world.justice_handler)
-    response = client.post(url(case), {"pg-text": "进展\x00"})
+    response = client.post(url(case), {"progress-text": "进展\x00"})
     assert response.status_code == 400
-    response = client.post(url(case), {"pg-text": "长" * 2001})
+    response = client.post(url(case), {"progress-text": "长" * 2001})
     assert response.status_code == 400 and "长" * 2001 in response.content.decode()
     assert not case.events.filter(action=Action.PROGRESS_REPORT).exists()
 
@@ -60,7 +60,7 @@ def test_others_see_no_form_and_may_not_report(client, world, commits):
     case = red_case(world, commits)
     client.force_login(world.dispatcher)
     assert client.get(url(case, slot=True)).content.decode().strip() == ""
-    response = client.post(url(case), {"pg-text": "越权报告"})
+    response = client.post(url(case), {"progress-text": "越权报告"})
     assert response.status_code == 403
     assert not case.events.filter(action=Action.PROGRESS_REPORT).exists()
     client.force_login(world.users["other_dispatcher"])
