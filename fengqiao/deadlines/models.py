@@ -187,6 +187,8 @@ class TimerStage(models.Model):
     stage = models.PositiveSmallIntegerField(choices=Stage.choices)
     reached_at = models.DateTimeField()
     awaiting_followup = models.BooleanField(default=False)
+    # Not to be acted on before this time (supervision waits an interval after an order).
+    followup_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("时限节点")

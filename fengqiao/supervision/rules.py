@@ -4,7 +4,8 @@ Grades climb one step per elapsed interval, never several at once:
 
 - A case overdue on its handling limit gets 一般督办 (a red-risk case starts at 重点督办;
   a case overdue again in a later period, after an extension or a reopening, starts one
-  grade above the highest it had before).
+  grade above the highest it had before; a case already under supervision, by hand or
+  after a visit, starts one grade above its open orders, an interval after the latest).
 - Still in handling one interval later (half the limit, and not before the case is overdue
   by half the limit again): the next grade, 重点督办; one interval after that, 挂牌督办
   (not before it is overdue by a whole limit again), notified to the director.
@@ -31,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +41,14 @@ from fengqiao.cases.models import Case, CaseEvent
 from fengqiao.deadlines.calendar import WorkCalendar, load_calendar
 from fengqiao.deadlines.choices import Stage, TimerKind
 from fengqiao.deadlines.models import CaseTimer, TimerStage
-from fengqiao.supervision.choices import GRADE_ORDER, Grade, OrderStatus, grade_rank, next_grade
+from fengqiao.supervision.choices import (
+    ACTIVE_STATUSES,
+    GRADE_ORDER,
+    Grade,
+    OrderStatus,
+    grade_rank,
+    next_grade,
+)
 from fengqiao.supervision.grades import grade_label
 from fengqiao.supervision.models import SupervisionOrder
 from fengqiao.supervision.services import issue_automatic
@@ -173,28 +182,66 @@ def _issue_step(
     return order
 
 
+def _ready(now: dt.datetime) -> Q:
+    return Q(followup_after__isnull=True) | Q(followup_after__lte=now)
+
+
+def _start_grade(
+    case: Case, ladder: str, period: int
+) -> tuple[str, str, SupervisionOrder | None] | None:
+    """The grade a ladder starts at and why, climbing from the orders the case already has
+    open (by hand, after a visit…): one grade above the highest of them, counted from the
+    latest (returned). None when the case already is at the top grade."""
+    grade, reason = _first_grade(case, ladder, period)
+    active = list(
+        SupervisionOrder.objects.filter(case=case, status__in=ACTIVE_STATUSES).order_by(
+            "issued_at", "id"
+        )
+    )
+    top = _top_grade(active)
+    if top is None or grade_rank(top) < grade_rank(grade):
+        return grade, reason, None
+    if top == GRADE_ORDER[-1]:
+        return None
+    return next_grade(top), _("督办期间仍超过时限"), active[-1]
+
+
 def _act_on_stage(stage_id: int, now: dt.datetime, result: SupervisionSweepResult) -> None:
     """A clock overdue: start its ladder (a ladder already started ignores later milestones,
     which its own intervals cover)."""
     with transaction.atomic():
-        stage = _skip_locked(TimerStage.objects.filter(pk=stage_id, awaiting_followup=True)).first()
+        stage = _skip_locked(
+            TimerStage.objects.filter(_ready(now), pk=stage_id, awaiting_followup=True)
+        ).first()
         if stage is None:
             return
-        TimerStage.objects.filter(pk=stage.pk).update(awaiting_followup=False)
+        done = TimerStage.objects.filter(pk=stage.pk)
         ladder = REPORT_KEY if stage.kind == TimerKind.REPORT else DEADLINE_KEY
-        if stage.stage < Stage.OVERDUE or stage.kind != LADDERS[ladder]:
-            return
         case = Case.objects.select_related("lead_unit", "center").get(pk=stage.case_id)
-        if case.status not in HANDLING:
-            return
         timer = CaseTimer.objects.filter(pk=stage.timer_id).first()
-        if timer is None or timer.period != stage.period:
-            return  # the clock moved on (extended, restarted) since
-        if _ladder_orders(case.pk, ladder, stage.period):
+        if (
+            stage.stage < Stage.OVERDUE
+            or stage.kind != LADDERS[ladder]
+            or case.status not in HANDLING
+            or timer is None
+            or timer.period != stage.period  # the clock moved on (extended, restarted)
+            or _ladder_orders(case.pk, ladder, stage.period)
+            or (ladder == REPORT_KEY and _report_covered(case))
+        ):
+            done.update(awaiting_followup=False)
             return
-        if ladder == REPORT_KEY and _report_covered(case):
+        start = _start_grade(case, ladder, stage.period)
+        if start is None:
+            done.update(awaiting_followup=False)
             return
-        grade, reason = _first_grade(case, ladder, stage.period)
+        grade, reason, latest = start
+        calendar = load_calendar()
+        if latest is not None:
+            due = calendar.advance(latest.issued_at, _interval(calendar, timer), timer.counting)
+            if due > now:  # supervised recently: the next grade waits its interval
+                done.update(followup_after=due)
+                return
+        done.update(awaiting_followup=False)
         order = _issue_step(
             case=case,
             timer=timer,
@@ -202,7 +249,7 @@ def _act_on_stage(stage_id: int, now: dt.datetime, result: SupervisionSweepResul
             grade=grade,
             reason=reason,
             now=now,
-            calendar=load_calendar(),
+            calendar=calendar,
         )
         if order is not None:
             result.issued[grade] += 1
@@ -336,7 +383,7 @@ def sweep_supervision(
     now = now or timezone.now()
     result = SupervisionSweepResult()
     stage_ids = list(
-        TimerStage.objects.filter(awaiting_followup=True, reached_at__lte=now)
+        TimerStage.objects.filter(_ready(now), awaiting_followup=True, reached_at__lte=now)
         .order_by("reached_at")
         .values_list("pk", flat=True)[:batch]
     )

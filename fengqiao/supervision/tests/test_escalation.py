@@ -107,6 +107,34 @@ def test_reply_escalation_and_ladder_never_issue_the_same_grade_twice(world, com
     assert grades(case) == [Grade.GENERAL, Grade.KEY, Grade.LISTED]
 
 
+def test_a_case_already_supervised_climbs_from_its_grade_once(world, commits):
+    """As in the demo: an order after a visit, never answered, on a case now long overdue."""
+    with commits():
+        case = world.register(status=Status.HANDLING, now=MONDAY)
+    issue_order(case=case, grade=Grade.GENERAL, requirement="回访不满意，请重新办理",
+                actor=world.supervisor, now=cst(2026, 11, 3))  # fmt: skip
+    result = sweep(commits, cst(2026, 12, 10, 9))
+    # One order, one grade up: not a deadline 一般 beside the reply's 重点.
+    assert grades(case) == [Grade.GENERAL, Grade.KEY]
+    assert result.issued == {Grade.KEY: 1}
+    sweep(commits, cst(2026, 12, 10, 9, 5))
+    assert grades(case) == [Grade.GENERAL, Grade.KEY]
+
+
+def test_a_recent_order_makes_the_overdue_grade_wait_an_interval(world, commits):
+    with commits():
+        case = world.register(status=Status.HANDLING, now=MONDAY)
+    manual = issue_order(case=case, grade=Grade.GENERAL, requirement="请加快办理",
+                         actor=world.supervisor, now=cst(2026, 11, 16, 10))  # fmt: skip
+    reply_to_order(
+        order=manual, actor=world.justice_handler, text="正在办", now=cst(2026, 11, 16, 11)
+    )
+    assert not sweep(commits, cst(2026, 11, 17, 9)).issued  # overdue, but supervised yesterday
+    assert not sweep(commits, cst(2026, 11, 20, 9)).issued
+    sweep(commits, cst(2026, 11, 24, 9))
+    assert grades(case) == [Grade.GENERAL, Grade.KEY]
+
+
 def test_order_on_a_case_without_lead_unit_names_the_center(world, commits):
     case = world.register(status=Status.REGISTERED, now=MONDAY)
     order = issue_order(

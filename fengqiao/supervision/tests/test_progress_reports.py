@@ -52,10 +52,11 @@ def test_a_report_stops_the_climb(world, commits):
             case=case, actor=world.justice_handler, text="已稳控", now=cst(2026, 11, 10, 11)
         )
     sweep(commits, cst(2026, 11, 18, 9))
-    # No 重点 for the first missed report; the next one (due 17 Nov) was missed on its own.
+    # The first missed report climbs no further; the next one (due 17 Nov) was missed too,
+    # while the case was still under supervision for the first: one grade up.
     assert list(case.supervision_orders.order_by("id").values_list("grade", "auto_key")) == [
         (Grade.GENERAL, "report:1:general"),
-        (Grade.GENERAL, "report:2:general"),
+        (Grade.KEY, "report:2:key"),
     ]
 
 
