@@ -152,7 +152,7 @@ def test_migration_fills_the_unit_of_existing_orders(world):
         for c in (waiting, handled)
     ]  # fmt: skip
     SupervisionOrder.objects.update(unit=None)  # as the old writer left them
-    migration = import_module("fengqiao.supervision.migrations.0005_fill_order_units")
+    migration = import_module("fengqiao.supervision.migrations.0006_fill_order_units")
     from django.apps import apps
 
     migration.fill_units(apps, connection.schema_editor())

@@ -16,7 +16,7 @@ def fill_units(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("supervision", "0004_order_escalate_at"),
+        ("supervision", "0005_order_escalate_at"),
     ]
 
     operations = [migrations.RunPython(fill_units, migrations.RunPython.noop, elidable=True)]

@@ -7,9 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_progress_report_action'),
+        ('cases', '0010_category_name_en'),
         ('org', '0001_initial'),
-        ('supervision', '0003_default_grades'),
+        ('supervision', '0004_gradesetting_name_en'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
