@@ -11,6 +11,8 @@ import pytest
 from fengqiao.analytics.rollups import rebuild
 from fengqiao.cases import services
 from fengqiao.cases.choices import Action, Status
+from fengqiao.intake.types import PartyIn
+from fengqiao.testing.factories import register
 
 from ._workbench_helpers import CJK, act, fits_the_screen, log_in, make_world
 from .conftest import SCREENSHOTS
@@ -51,10 +53,10 @@ def test_dashboard_shows_where_cases_were_settled(live_server, world, page_facto
                                                   phone):  # fmt: skip
     for _i in range(3):
         world.register(status=Status.RESOLVED)  # settled by the county's justice bureau
-    case = services.register_case(
+    case = register(
         actor=world.township_dispatcher, center=world.township_center, channel="window",
         title="当场答复", description="宅基地政策", region=world.village,
-        parties=[services.PartyInput(name="赵六", phone="13711112222")],
+        parties=[PartyIn(name="赵六", phone="13711112222")],
     )  # fmt: skip
     services.transition(case=case, action=Action.ANSWER, actor=world.township_dispatcher,
                         result="已答复")  # fmt: skip

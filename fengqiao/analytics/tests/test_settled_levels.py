@@ -13,8 +13,9 @@ from fengqiao.analytics.models import CaseRollupState, RollupCount
 from fengqiao.analytics.selectors import dashboard
 from fengqiao.cases import hooks, services
 from fengqiao.cases.choices import Action, Status
+from fengqiao.intake.types import PartyIn
 from fengqiao.org.choices import Role
-from fengqiao.testing.factories import staff
+from fengqiao.testing.factories import register, staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HANDLERS = ["fengqiao.analytics.rollups.on_case_event"]
@@ -29,9 +30,9 @@ def rollups_live():
 
 
 def answered_at(world, center, actor):
-    case = services.register_case(
+    case = register(
         actor=actor, center=center, channel="window", title="当场答复", description="宅基地政策",
-        region=world.village, parties=[services.PartyInput(name="赵六", phone="13711112222")],
+        region=world.village, parties=[PartyIn(name="赵六", phone="13711112222")],
     )  # fmt: skip
     return services.transition(case=case, action=Action.ANSWER, actor=actor, result="已答复")
 
