@@ -17,6 +17,11 @@ claim's transaction, so the worker died a few seconds into ``make run``. Here:
 
 Every wait is logged, once per kind and pause, so that a person watching the console sees why
 nothing moves.
+
+Start-up too: Django's SQLite backend probes JSON support inside a transaction, which takes the
+write lock (``transaction_mode`` is IMMEDIATE); on a locked database the probe fails and the
+system check then reports "SQLite does not support JSONFields" and ends the command.
+:func:`settle_database_features` runs that probe with the same retries first.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import OperationalError, close_old_connections
+from django.db import OperationalError, close_old_connections, connections, transaction
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -50,6 +55,36 @@ def database_is_locked(exc: BaseException) -> bool:
 def pause_after(failures: int, *, cap: float = MAX_PAUSE) -> float:
     """Seconds to wait after the ``failures``-th failure in a row: 0.5, 1, 2, 4 … up to cap."""
     return min(cap, 0.5 * 2 ** max(failures - 1, 0))
+
+
+def settle_database_features(using: str = "default") -> int:
+    """Run the SQLite backend's JSON probe until the database lets it; returns the retries.
+
+    A successful probe stores what Django's own would (``features.supports_json_field``); a
+    probe that fails otherwise than on a lock is left for Django's check to report."""
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        return 0
+    failures = 0
+    while True:
+        try:
+            with transaction.atomic(using=using), conn.cursor() as cursor:
+                cursor.execute("""SELECT JSON('{"a": "b"}')""")
+        except OperationalError as exc:
+            if not database_is_locked(exc):
+                return failures
+            failures += 1
+            pause = pause_after(failures)
+            logger.warning(
+                "The database is locked by another process (starting up); "
+                "trying again in %.1f s (try %d).",
+                pause,
+                failures,
+            )
+            time.sleep(pause)
+            continue
+        conn.features.__dict__["supports_json_field"] = True  # the cached_property's slot
+        return failures
 
 
 class Claim:

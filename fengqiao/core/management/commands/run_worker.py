@@ -10,10 +10,13 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 
 from fengqiao.core.scheduler import SchedulerThread
 from fengqiao.core.supervise import supervise
-from fengqiao.core.worker import LockTolerantWorker
+from fengqiao.core.worker import LockTolerantWorker, settle_database_features
 
 
 class Command(BaseCommand):
+    # Checked in handle(), once the database lets us (a locked SQLite database at start-up
+    # would fail the check's JSON probe: core/worker.py).
+    requires_system_checks = []
     help = (
         "Run the task worker that processes background work from the database queue, with the "
         "scheduler that enqueues the periodic jobs (settings.FENGQIAO_PERIODIC_JOBS)."
@@ -44,6 +47,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if options["supervise"]:
             sys.exit(supervise(self._child_argv(options)))
+        if not options.get("skip_checks"):
+            settle_database_features()
+            self.check()
         DbWorkerCommand(stdout=self.stdout, stderr=self.stderr).configure_logging(
             options["verbosity"]
         )
