@@ -17,9 +17,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection
+from django.tasks import task
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from fengqiao.core.supervise import supervise
+from fengqiao.core.worker import LOCKED_TASK_ATTEMPTS, LockTolerantWorker
+from fengqiao.testing.tasks import queued_delivery
 
 from .helpers import sqlite_only
 
@@ -151,3 +156,46 @@ def test_supervisor_restarts_a_dying_worker_then_gives_up_loudly(tmp_path, capsy
     said = out.read_text()
     assert "died 3 times within 60 s (exit code 5): giving up." in said
     assert "不再重启" in said
+
+
+@task
+def meets_a_locked_database() -> None:
+    raise OperationalError("database is locked")
+
+
+@task
+def breaks() -> None:
+    raise ValueError("a bug")
+
+
+def _drain() -> LockTolerantWorker:
+    worker = LockTolerantWorker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    worker.run()
+    return worker
+
+
+@pytest.mark.django_db(transaction=True)  # the worker opens and closes its own connections
+def test_a_task_that_met_a_locked_database_runs_again_later_then_fails():
+    with queued_delivery():
+        locked = meets_a_locked_database.enqueue()
+        broken = breaks.enqueue()
+        worker = _drain()
+        row = DBTaskResult.objects.get(pk=locked.id)
+        assert row.status == "READY" and row.run_after > timezone.now()  # back in the queue
+        assert worker.requeued == 1
+        assert DBTaskResult.objects.get(pk=broken.id).status == "FAILED"  # other errors fail
+        for _ in range(LOCKED_TASK_ATTEMPTS - 1):
+            DBTaskResult.objects.filter(pk=row.pk).update(run_after=timezone.now())
+            _drain()
+        row.refresh_from_db()
+    assert row.status == "FAILED" and len(row.worker_ids) == LOCKED_TASK_ATTEMPTS
+    assert row.exception_class_path == "django.db.utils.OperationalError"
