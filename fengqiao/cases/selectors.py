@@ -17,10 +17,15 @@ from fengqiao.cases.choices import AssignmentStatus
 from fengqiao.cases.models import Case, CaseAssignment, Category, Party
 from fengqiao.core import refcache
 from fengqiao.org.choices import Role, UnitKind
-from fengqiao.org.models import Membership, User
+from fengqiao.org.models import Membership, Unit, User
+from fengqiao.org.selectors import active_memberships
 from fengqiao.regions.models import PATH_END
 
 READ_ONLY_ROLES = frozenset({Role.LEADER})
+# The roles that may register a case at a center (受理).
+REGISTER_ROLES = frozenset(
+    {Role.RECEPTIONIST, Role.DISPATCHER, Role.DIRECTOR, Role.GRID_WORKER, Role.MEDIATOR}
+)
 
 
 def active_category(code: str) -> Category | None:
@@ -33,22 +38,16 @@ def active_category(code: str) -> Category | None:
     )
 
 
-def active_memberships(user: User, membership_id: int | None = None) -> list[Membership]:
-    """The user's active memberships (only the chosen one when ``membership_id`` is given)."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return []
-    cache_key = "_fq_memberships"
-    memberships = getattr(user, cache_key, None)
-    if memberships is None:
-        memberships = list(
-            Membership.objects.filter(user=user, is_active=True, unit__is_active=True)
-            .select_related("unit", "unit__region")
-            .order_by("id")
-        )
-        setattr(user, cache_key, memberships)
-    if membership_id is not None:
-        return [m for m in memberships if m.id == membership_id]
-    return memberships
+def registration_membership(user: User, center: Unit) -> Membership | None:
+    """The membership that lets this user register a case for this center, if any."""
+    for m in active_memberships(user):
+        if (
+            m.role in REGISTER_ROLES
+            and m.unit.kind == UnitKind.CENTER
+            and center.region_path.startswith(m.unit.region_path)
+        ):
+            return m
+    return None
 
 
 def _scope_q(memberships: list[Membership]) -> Q | None:
@@ -146,6 +145,15 @@ def actor_context(user: User, case: Case, *, membership_id: int | None = None) -
             if unit.id in assigned_units:
                 ctx.roles.setdefault(m.role, m)
     return ctx
+
+
+DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.DIRECTOR})
+
+
+def may_release_co_handler(user: User, case: Case, *, membership_id: int | None = None) -> bool:
+    """The case center's dispatchers and directors may release a co-handling unit."""
+    membership = actor_context(user, case, membership_id=membership_id).has(DISPATCH_ROLES)
+    return membership is not None and membership.unit.kind == UnitKind.CENTER
 
 
 def allowed_transitions(

@@ -3,11 +3,12 @@ transaction; :func:`transition` is the only writer of a case's status."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import mimetypes
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,311 +19,44 @@ from django.db import transaction as db_transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fengqiao.cases import hooks, workflow
+from fengqiao.cases import effects, workflow
 from fengqiao.cases.choices import (
     Action,
     AssignmentRole,
     AssignmentStatus,
-    CaseKind,
-    Channel,
     LinkKind,
-    PartyKind,
-    PartyRole,
-    RiskLevel,
     Satisfaction,
-    Status,
 )
-from fengqiao.cases.codes import make_code, next_sequence
+from fengqiao.cases.drafts import address_key
+from fengqiao.cases.events import append_event
 from fengqiao.cases.models import (
     Attachment,
     Case,
     CaseAssignment,
     CaseEvent,
     CaseLink,
-    Category,
-    Party,
 )
-from fengqiao.cases.policies import deadline_policy
-from fengqiao.cases.selectors import active_memberships, allowed_transitions
-from fengqiao.core import inserts
+from fengqiao.cases.selectors import (
+    active_memberships,
+    allowed_transitions,
+    may_release_co_handler,
+)
+from fengqiao.cases.validation import clean_text
 from fengqiao.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from fengqiao.core.validators import is_phone, is_resident_id
-from fengqiao.org.choices import Role, UnitKind
-from fengqiao.org.models import Membership, Unit, User
-from fengqiao.regions.models import Grid, Region
+from fengqiao.org.choices import Role
+from fengqiao.org.models import Unit, User
 
 STAFF = "staff"
-REGISTER_ROLES = frozenset(
-    {Role.RECEPTIONIST, Role.DISPATCHER, Role.DIRECTOR, Role.GRID_WORKER, Role.MEDIATOR}
-)
 
 
-@dataclass(frozen=True)
-class PartyInput:
-    name: str
-    role: str = PartyRole.APPLICANT
-    kind: str = PartyKind.PERSON
-    phone: str = ""
-    id_number: str = ""
-    address: str = ""
-    is_elderly: bool = False
-    is_minor: bool = False
-    is_disabled: bool = False
-
-
-# Routing's hook into registration: (unsaved case, unsaved parties) -> registration event data.
-Prepare = Callable[[Case, list[Party]], dict[str, Any] | None]
-Finish = Callable[[Case], None]
-
-
-def _address_key(region: Region, address: str) -> str:
-    text = "".join((address or "").split())
-    if len(text) < 4:
-        return ""
-    return hashlib.sha256(f"{region.code}|{text}".encode()).hexdigest()[:32]
-
-
-def _clean_text(value: str, label: str, *, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(_("请填写%(label)s。") % {"label": label}, field=label)
-    if len(value) > max_length:
-        raise ValidationFailed(
-            _("%(label)s不能超过%(n)d个字。") % {"label": label, "n": max_length}, field=label
-        )
-    return value
-
-
-def _validate_parties(parties: Sequence[PartyInput]) -> None:
-    if not any(p.role == PartyRole.APPLICANT for p in parties):
-        raise ValidationFailed(_("请至少填写一名申请人。"), field="parties")
-    for p in parties:
-        _clean_text(p.name, _("当事人姓名"), max_length=120)
-        if p.role not in PartyRole.values or p.kind not in PartyKind.values:
-            raise ValidationFailed(_("当事人身份或类型无效。"), field="parties")
-        if p.phone and not is_phone(p.phone):
-            raise ValidationFailed(
-                _("联系电话“%(phone)s”格式不正确，请填写11位手机号或带区号的固定电话。")
-                % {"phone": p.phone},
-                field="phone",
-            )
-        if p.id_number and not is_resident_id(p.id_number):
-            raise ValidationFailed(
-                _("身份证号码不正确（请核对位数、出生日期和最后一位校验码）。"), field="id_number"
-            )
-
-
-def can_register_at(user: User, center: Unit) -> Membership | None:
-    """The membership that lets this user register a case for this center, if any."""
-    for m in active_memberships(user):
-        if (
-            m.role in REGISTER_ROLES
-            and m.unit.kind == UnitKind.CENTER
-            and center.region_path.startswith(m.unit.region_path)
-        ):
-            return m
-    return None
-
-
-def _write_event(
-    case: Case,
-    *,
-    action: str,
-    from_status: str,
-    to_status: str,
-    actor: User | None,
-    actor_label: str,
-    unit: Unit | None,
-    note: str = "",
-    data: dict[str, Any] | None = None,
-    now: dt.datetime,
-    first: bool = False,
-) -> CaseEvent:
-    """Append one event, chained to the case's previous one. The case row must be locked
-    (or new, with ``first=True``) in the current transaction."""
-    last = (
-        None
-        if first
-        else CaseEvent.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
-    )
-    event = CaseEvent(
-        case=case,
-        seq=(last["seq"] + 1) if last else 1,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        actor_label=actor_label,
-        unit=unit,
-        unit_label=unit.name if unit else "",
-        note=note,
-        data=data or {},
-        created_at=now,
-        prev_hash=last["hash"] if last else "",
-    )
-    event.hash = event.compute_hash(case.code)
-    inserts.insert_later(event)
-    hooks.schedule(event)
-    return event
+def _write_event(case: Case, **fields: Any) -> CaseEvent:
+    return append_event(case, **fields)
 
 
 def _actor_label(actor: User | None, actor_kind: str) -> str:
     if actor is not None:
         return str(actor)
     return {workflow.CITIZEN: _("群众"), workflow.SYSTEM: _("系统")}.get(actor_kind, "")
-
-
-def register_case(
-    *,
-    actor: User | None,
-    center: Unit,
-    channel: str,
-    title: str,
-    description: str,
-    region: Region,
-    parties: Sequence[PartyInput],
-    category: Category | None = None,
-    kind: str | None = None,
-    address: str = "",
-    latitude: Decimal | float | None = None,
-    longitude: Decimal | float | None = None,
-    grid: Grid | None = None,
-    people_count: int = 1,
-    risk_level: str = RiskLevel.BLUE,
-    note: str = "",
-    now: dt.datetime | None = None,
-    prepare: Prepare | None = None,
-    finish: Finish | None = None,
-) -> Case:
-    """Register an appeal (受理): give it its code, its parties and its first event.
-
-    ``actor`` None means the citizen submitted it themselves (portal, QR code).
-
-    ``prepare(case, parties)`` (routing's classification and risk grading) runs on the
-    validated, not yet saved case and parties before the county's code counter is taken: it
-    may set fields on the case and returns data for the registration event. The counter row
-    stays locked only for the few inserts that follow, so registrations in one county do
-    not wait on each other's reads.
-
-    ``finish(case)`` runs inside the registering transaction once the case has its id
-    (routing queues its record there), so that a caller needs no transaction, and no
-    savepoint, of its own around this one; its rows are written with the case's. The
-    returned case holds its parties (read without a query).
-    """
-    now = now or timezone.now()
-    title = _clean_text(title, _("标题"), max_length=200)
-    description = _clean_text(description, _("诉求内容"), max_length=20000)
-    address = _clean_text(address, _("地址"), max_length=255, required=False)
-    if channel not in Channel.values:
-        raise ValidationFailed(_("来源渠道无效。"), field="channel")
-    if center.kind != UnitKind.CENTER or not center.is_active:
-        raise ValidationFailed(_("请选择一个有效的综治中心。"), field="center")
-    if not region.path.startswith(center.region_path):
-        raise ValidationFailed(
-            _("发生地“%(region)s”不在%(center)s的管辖范围内。")
-            % {"region": region, "center": center},
-            field="region",
-        )
-    if grid is not None and grid.region_id != region.code:
-        raise ValidationFailed(_("网格不属于所选村/社区。"), field="grid")
-    if people_count < 1 or people_count > 100000:
-        raise ValidationFailed(_("涉及人数应在1到100000之间。"), field="people_count")
-    if not risk_level or len(risk_level) > 16:
-        raise ValidationFailed(_("风险等级无效。"), field="risk_level")
-    for value, label, bound in ((latitude, _("纬度"), 90), (longitude, _("经度"), 180)):
-        if value is not None and not (-bound <= float(value) <= bound):
-            raise ValidationFailed(_("%(label)s超出范围。") % {"label": label}, field="location")
-    _validate_parties(parties)
-
-    membership = None
-    if actor is not None:
-        membership = can_register_at(actor, center)
-        if membership is None:
-            raise PermissionDenied(_("您没有在该中心登记案件的权限。"))
-
-    case = Case(
-        channel=channel,
-        title=title,
-        description=description,
-        category=category,
-        kind=kind or (category.kind if category else CaseKind.OTHER),
-        region=region,
-        region_path=region.path,
-        grid=grid,
-        address=address,
-        address_key=_address_key(region, address),
-        latitude=latitude,
-        longitude=longitude,
-        people_count=people_count,
-        risk_level=risk_level,
-        center=center,
-        scope_path=center.region_path,
-        first_unit=membership.unit if membership else None,
-        registered_by=actor,
-        status=Status.REGISTERED,
-        registered_at=now,
-    )
-    party_rows = []
-    for p in parties:
-        party = Party(
-            role=p.role,
-            kind=p.kind,
-            name=p.name.strip(),
-            address=p.address.strip(),
-            is_elderly=p.is_elderly,
-            is_minor=p.is_minor,
-            is_disabled=p.is_disabled,
-        )
-        party.set_phone(p.phone)
-        party.set_id_number(p.id_number)
-        party_rows.append(party)
-    event_data: dict[str, Any] = {"channel": channel}
-    if prepare is not None:
-        event_data.update(prepare(case, party_rows) or {})
-
-    # The writes: one transaction, or part of the caller's (no savepoint: everything that
-    # can be refused was checked above, and a failed insert fails the whole registration).
-    # The rows go together, in one round trip on PostgreSQL. From the counter to commit the
-    # county-and-day row is locked, so as little as possible happens after it: where the
-    # database gives the case its id first (PostgreSQL), its parties and ``finish``'s rows
-    # are queued before the counter is taken, and only the case and its event, which carry
-    # the code, after it.
-    with db_transaction.atomic(savepoint=False), inserts.batch():
-        early = inserts.reserve(case)
-
-        def children() -> None:
-            for party in party_rows:
-                party.case = case
-                inserts.insert_later(party)
-            if finish is not None:
-                finish(case)
-
-        if early:
-            children()
-        day = timezone.localdate(now)
-        case.code = make_code(
-            center.region.county_code, day, next_sequence(center.region.county_code, day)
-        )
-        if early:
-            inserts.insert_later(case)
-        else:
-            inserts.insert(case)
-            children()
-        _write_event(
-            case,
-            action=Action.REGISTER,
-            from_status="",
-            to_status=Status.REGISTERED,
-            actor=actor,
-            actor_label=_actor_label(actor, STAFF if actor else workflow.CITIZEN),
-            unit=membership.unit if membership else center,
-            note=note,
-            data=event_data,
-            now=now,
-            first=True,
-        )
-    case.hold_related(parties=party_rows)
-    return case
 
 
 def _lock(case: Case | int) -> Case:
@@ -335,42 +69,6 @@ def _lock(case: Case | int) -> Case:
         )
     except Case.DoesNotExist:
         raise NotFound(_("案件不存在。")) from None
-
-
-def _check_lead_unit(case: Case, unit: Unit | None, *, field: str = "lead_unit") -> Unit:
-    if unit is None:
-        raise ValidationFailed(_("请选择主办单位。"), field=field)
-    if not unit.is_active:
-        raise ValidationFailed(_("单位“%(unit)s”已停用。") % {"unit": unit}, field=field)
-    if not unit.region_path.startswith(case.scope_path):
-        raise ValidationFailed(
-            _("单位“%(unit)s”不在%(center)s的管辖范围内。") % {"unit": unit, "center": case.center},
-            field=field,
-        )
-    if unit.pk == case.center_id:
-        raise ValidationFailed(_("不能派给本中心自身，请选择部门或下级中心。"), field=field)
-    return unit
-
-
-def _check_target_center(case: Case, target: Unit | None, action: str) -> Unit:
-    if target is None or target.kind != UnitKind.CENTER or not target.is_active:
-        raise ValidationFailed(_("请选择目标综治中心。"), field="target_center")
-    current = case.center.region_path
-    if action == Action.ESCALATE:
-        ok = current.startswith(target.region_path) and target.region_path != current
-        if not ok:
-            raise ValidationFailed(_("上报只能提交给上级综治中心。"), field="target_center")
-    else:
-        ok = target.region_path.startswith(current) and target.region_path != current
-        if not ok:
-            raise ValidationFailed(_("交办只能交给下级综治中心。"), field="target_center")
-    return target
-
-
-def _cancel_assignments(case: Case) -> None:
-    case.assignments.filter(
-        status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPORTED]
-    ).update(status=AssignmentStatus.CANCELLED)
 
 
 @db_transaction.atomic
@@ -394,7 +92,8 @@ def transition(
     """Move a case along the closed loop. The only writer of ``Case.status``.
 
     Locks the case row, looks the move up in :mod:`fengqiao.cases.workflow`, checks the
-    actor's role and scope and what the move requires, applies it and appends the event.
+    actor's role and scope and what the move requires, applies the action's effect
+    (:mod:`fengqiao.cases.effects`) and appends the event.
     """
     now = now or timezone.now()
     case = _lock(case)
@@ -404,142 +103,24 @@ def transition(
             % {"status": case.get_status_display()},
             code="version_conflict",
         )
-    t = workflow.find(action, case.status)
-    if t is None:
-        action_label = Action(action).label if action in Action.values else action
-        raise Conflict(
-            _("案件当前状态为“%(status)s”，不能执行“%(action)s”。")
-            % {"status": case.get_status_display(), "action": action_label},
-            code="invalid_transition",
-        )
-
-    unit: Unit | None = None
-    if actor_kind == STAFF:
-        if actor is None:
-            raise PermissionDenied(_("请先登录。"))
-        allowed = {
-            tr.action: m for tr, m in allowed_transitions(actor, case, membership_id=membership_id)
-        }
-        if t.action not in allowed:
-            raise PermissionDenied(
-                _("您无权对该案件执行“%(action)s”。") % {"action": t.action.label}
-            )
-        unit = allowed[t.action].unit
-    elif actor_kind not in t.roles:
-        raise PermissionDenied(_("不允许执行“%(action)s”。") % {"action": t.action.label})
-
-    note = (note or "").strip()
-    result = (result or "").strip()
-    if workflow.NOTE in t.requires and not note:
-        raise ValidationFailed(_("请填写理由或说明。"), field="note")
-    if workflow.RESULT in t.requires and not result:
-        raise ValidationFailed(_("请填写办理结果。"), field="result")
-    if len(note) > 5000 or len(result) > 20000:
-        raise ValidationFailed(_("内容过长。"), field="note")
-    # A closed case whose party could not be reached within the visit limit is archived by
-    # the system without a rating; the event records that it was unreached.
-    unreached = (
-        action == Action.ARCHIVE and actor_kind == workflow.SYSTEM and not satisfaction and note
+    t = _find_move(case, action)
+    unit = _authorize(t, case, actor, actor_kind, membership_id)
+    move = _checked_move(
+        t,
+        actor_kind,
+        effects.Move(
+            action=action,
+            note=(note or "").strip(),
+            result=(result or "").strip(),
+            public_result=public_result or "",
+            lead_unit=lead_unit,
+            co_units=tuple(co_units),
+            target_center=target_center,
+            satisfaction=satisfaction,
+        ),
     )
-    if workflow.SATISFACTION in t.requires and not unreached:
-        if satisfaction not in Satisfaction.values:
-            raise ValidationFailed(_("请选择满意度。"), field="satisfaction")
-        if action == Action.ARCHIVE and satisfaction != Satisfaction.SATISFIED:
-            raise ValidationFailed(
-                _("群众评价为“基本满意”或“不满意”时不能归档，请重新办理。"), field="satisfaction"
-            )
-
     from_status = case.status
-    data: dict[str, Any] = {}
-    if action == Action.DISPATCH:
-        lead = _check_lead_unit(case, lead_unit)
-        co = []
-        for u in co_units:
-            if u.pk != lead.pk and u not in co:
-                if u.kind == UnitKind.CENTER:
-                    raise ValidationFailed(
-                        _("协办单位应为职能部门；需要下级中心办理的，请派给该中心主办。"),
-                        field="co_units",
-                    )
-                co.append(_check_lead_unit(case, u, field="co_units"))
-        _cancel_assignments(case)
-        center_before = case.center_id
-        CaseAssignment.objects.create(
-            case=case, unit=lead, role=AssignmentRole.LEAD, assigned_at=now
-        )
-        for u in co:
-            CaseAssignment.objects.create(
-                case=case, unit=u, role=AssignmentRole.CO, assigned_at=now
-            )
-        case.lead_unit = lead
-        if lead.kind == UnitKind.CENTER:
-            # Sent down to a lower center (村级调、乡级办): that center takes charge, so its
-            # own staff see and handle it; the center above still sees it in its subtree.
-            case.center = lead
-            case.scope_path = lead.region_path
-        case.tier_level = lead.region.level
-        case.dispatched_at = now
-        case.is_overdue = False
-        sign_deadline, deadline, deadline_note = deadline_policy()(case, now)
-        case.sign_deadline, case.deadline = sign_deadline, deadline
-        data = {
-            "lead_unit": lead.pk,
-            "from_center": center_before,
-            "co_units": [u.pk for u in co],
-            "deadline": deadline.isoformat() if deadline else None,
-            "sign_deadline": sign_deadline.isoformat() if sign_deadline else None,
-        }
-        if deadline_note:
-            data["deadline_note"] = deadline_note
-    elif action == Action.SIGN:
-        case.assignments.filter(
-            unit=case.lead_unit, role=AssignmentRole.LEAD, status=AssignmentStatus.PENDING
-        ).update(status=AssignmentStatus.SIGNED, signed_at=now)
-    elif action == Action.RETURN:
-        case.assignments.filter(unit=case.lead_unit, status=AssignmentStatus.PENDING).update(
-            status=AssignmentStatus.RETURNED, return_reason=note
-        )
-        _cancel_assignments(case)
-        data = {"returned_by_unit": case.lead_unit_id}
-        if case.lead_unit_id == case.center_id:
-            # A lower center returns what was sent down to it: back to the sending center.
-            last = case.events.filter(action=Action.DISPATCH).order_by("-seq").first()
-            sender = Unit.objects.filter(pk=(last.data or {}).get("from_center")).first()
-            if sender is not None:
-                case.center = sender
-                case.scope_path = sender.region_path
-        case.lead_unit = None
-        case.deadline = case.sign_deadline = None
-    elif action in (Action.RESOLVE, Action.ANSWER, Action.SETTLE):
-        case.result = result
-        case.public_result = (public_result or result).strip()
-        case.resolved_at = now
-        settled_unit = case.lead_unit if action == Action.RESOLVE else case.center
-        case.settled_level = settled_unit.region.level if settled_unit else None
-    elif action in (Action.ESCALATE, Action.DELEGATE):
-        target = _check_target_center(case, target_center, action)
-        data = {"from_center": case.center_id, "to_center": target.pk}
-        _cancel_assignments(case)
-        case.center = target
-        case.scope_path = target.region_path
-        case.lead_unit = None
-        case.deadline = case.sign_deadline = None
-        case.tier_level = target.region.level
-    elif action == Action.CLOSE:
-        case.closed_at = now
-    elif action == Action.SEND_BACK:
-        case.resolved_at = None
-    elif action == Action.ARCHIVE:
-        case.satisfaction = satisfaction
-        data = {"unreached": True} if unreached else {"satisfaction": satisfaction}
-    elif action == Action.REOPEN:
-        if satisfaction:
-            if satisfaction not in Satisfaction.values:
-                raise ValidationFailed(_("请选择满意度。"), field="satisfaction")
-            case.satisfaction = satisfaction
-            data = {"satisfaction": satisfaction}
-        case.resolved_at = case.closed_at = None
-
+    data = effects.EFFECTS[t.action](case, move, now)
     case.status = t.target or from_status
     case.version += 1
     case.updated_at = now
@@ -555,11 +136,72 @@ def transition(
         actor=actor,
         actor_label=_actor_label(actor, actor_kind),
         unit=unit,
-        note=note or result,
+        note=move.note or move.result,
         data=data,
         now=now,
     )
     return case
+
+
+def _find_move(case: Case, action: str) -> workflow.Transition:
+    t = workflow.find(action, case.status)
+    if t is None:
+        action_label = Action(action).label if action in Action.values else action
+        raise Conflict(
+            _("案件当前状态为“%(status)s”，不能执行“%(action)s”。")
+            % {"status": case.get_status_display(), "action": action_label},
+            code="invalid_transition",
+        )
+    return t
+
+
+def _authorize(
+    t: workflow.Transition,
+    case: Case,
+    actor: User | None,
+    actor_kind: str,
+    membership_id: int | None,
+) -> Unit | None:
+    """The unit the actor moves the case for (None for the citizen or the system), or a
+    refusal when the actor may not make this move."""
+    if actor_kind != STAFF:
+        if actor_kind not in t.roles:
+            raise PermissionDenied(_("不允许执行“%(action)s”。") % {"action": t.action.label})
+        return None
+    if actor is None:
+        raise PermissionDenied(_("请先登录。"))
+    allowed = {
+        tr.action: m for tr, m in allowed_transitions(actor, case, membership_id=membership_id)
+    }
+    if t.action not in allowed:
+        raise PermissionDenied(_("您无权对该案件执行“%(action)s”。") % {"action": t.action.label})
+    return allowed[t.action].unit
+
+
+def _checked_move(t: workflow.Transition, actor_kind: str, move: effects.Move) -> effects.Move:
+    """The move, if it brings what the transition requires."""
+    if workflow.NOTE in t.requires and not move.note:
+        raise ValidationFailed(_("请填写理由或说明。"), field="note")
+    if workflow.RESULT in t.requires and not move.result:
+        raise ValidationFailed(_("请填写办理结果。"), field="result")
+    if len(move.note) > 5000 or len(move.result) > 20000:
+        raise ValidationFailed(_("内容过长。"), field="note")
+    # A closed case whose party could not be reached within the visit limit is archived by
+    # the system without a rating; the event records that it was unreached.
+    unreached = (
+        t.action == Action.ARCHIVE
+        and actor_kind == workflow.SYSTEM
+        and not move.satisfaction
+        and bool(move.note)
+    )
+    if workflow.SATISFACTION in t.requires and not unreached:
+        if move.satisfaction not in Satisfaction.values:
+            raise ValidationFailed(_("请选择满意度。"), field="satisfaction")
+        if t.action == Action.ARCHIVE and move.satisfaction != Satisfaction.SATISFIED:
+            raise ValidationFailed(
+                _("群众评价为“基本满意”或“不满意”时不能归档，请重新办理。"), field="satisfaction"
+            )
+    return dataclasses.replace(move, unreached=unreached) if unreached else move
 
 
 @db_transaction.atomic
@@ -595,7 +237,7 @@ def record_event(
 @db_transaction.atomic
 def report_co_handling(*, case: Case | int, actor: User, unit: Unit, report: str) -> CaseAssignment:
     """A co-handling unit reports its part (协办反馈)."""
-    report = _clean_text(report, _("协办反馈"), max_length=20000)
+    report = clean_text(report, _("协办反馈"), max_length=20000)
     case = _lock(case)
     if not active_memberships(actor) or not any(
         m.unit_id == unit.pk and m.role == Role.HANDLER for m in active_memberships(actor)
@@ -623,6 +265,46 @@ def report_co_handling(*, case: Case | int, actor: User, unit: Unit, report: str
         actor_label=str(actor),
         unit=unit,
         note=report,
+        now=now,
+    )
+    return assignment
+
+
+@db_transaction.atomic
+def release_co_handler(
+    *,
+    case: Case | int,
+    unit: Unit,
+    actor: User,
+    reason: str,
+    membership_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> CaseAssignment:
+    """The dispatcher releases a co-handling unit from reporting its part (解除协办), with a
+    reason, so that the lead unit can resolve the case without it."""
+    reason = clean_text(reason, _("解除理由"), max_length=2000)
+    case = _lock(case)
+    if not may_release_co_handler(actor, case, membership_id=membership_id):
+        raise PermissionDenied(_("只有本中心的分流调度员或中心主任可以解除协办。"))
+    assignment = case.assignments.filter(
+        unit=unit, role=AssignmentRole.CO, status__in=effects.UNREPORTED
+    ).first()
+    if assignment is None:
+        raise Conflict(_("该单位没有待反馈的协办任务。"), code="no_co_assignment")
+    now = now or timezone.now()
+    assignment.status = AssignmentStatus.RELEASED
+    assignment.return_reason = reason
+    assignment.save(update_fields=["status", "return_reason"])
+    _write_event(
+        case,
+        action=Action.CO_RELEASE,
+        from_status=case.status,
+        to_status=case.status,
+        actor=actor,
+        actor_label=str(actor),
+        unit=case.center,
+        note=reason,
+        data={"unit": unit.pk, "unit_name": unit.name},
         now=now,
     )
     return assignment
@@ -822,7 +504,7 @@ def update_case(
     if not changed:
         return case
     if "address" in changed:
-        case.address_key = _address_key(case.region, case.address)
+        case.address_key = address_key(case.region, case.address)
     case.version += 1
     case.updated_at = now or timezone.now()
     case.save()

@@ -7,9 +7,14 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fengqiao.cases.choices import Channel, PartyKind, RiskLevel, Satisfaction, Status
+from fengqiao.cases.choices import Channel, PartyKind, PartyRole, RiskLevel, Satisfaction, Status
+from fengqiao.cases.models import Category
 from fengqiao.core.crypto import normalize_id_number, normalize_phone
+from fengqiao.core.forms import OwnMessagesForm
 from fengqiao.core.validators import LANDLINE_RE, MOBILE_RE, is_resident_id, mod11_2_check
+from fengqiao.intake.types import AppealIn, PartyIn
+from fengqiao.org.models import Unit
+from fengqiao.regions.models import Region
 from fengqiao.supervision.choices import Grade
 
 REQUIRED = {"required": _("此项为必填项。")}
@@ -26,6 +31,10 @@ WINDOW_CHANNELS = [
         Channel.TRANSFER_COURT,
     )
 ]
+
+
+class StaffForm(OwnMessagesForm):
+    """Every staff form: a field's errors are our messages, named after its label."""
 
 
 def validate_phone(value: str) -> str:
@@ -58,7 +67,7 @@ def validate_id_number(value: str) -> str:
     return text
 
 
-class LoginForm(forms.Form):
+class LoginForm(StaffForm):
     username = forms.CharField(
         label=_("用户名"),
         max_length=150,
@@ -72,7 +81,7 @@ class LoginForm(forms.Form):
     )
 
 
-class RegisterCaseForm(forms.Form):
+class RegisterCaseForm(StaffForm):
     channel = forms.ChoiceField(
         label=_("来源渠道"), choices=WINDOW_CHANNELS, initial=Channel.WINDOW
     )
@@ -173,8 +182,50 @@ class RegisterCaseForm(forms.Form):
             self.add_error("respondent_name", _("填写了被申请人的电话或证件号码时，请填写其姓名。"))
         return data
 
+    def appeal(self, *, center: Unit, region: Region) -> AppealIn:
+        """The registration this (valid) form asks for, at ``center`` about ``region``."""
+        data = self.cleaned_data
+        parties = [
+            PartyIn(
+                name=data["applicant_name"],
+                role=PartyRole.APPLICANT,
+                phone=data["applicant_phone"],
+                id_number=data["applicant_id_number"],
+                address=data["applicant_address"],
+                is_elderly=data["applicant_is_elderly"],
+                is_minor=data["applicant_is_minor"],
+                is_disabled=data["applicant_is_disabled"],
+            )
+        ]
+        if data["respondent_name"]:
+            parties.append(
+                PartyIn(
+                    name=data["respondent_name"],
+                    role=PartyRole.RESPONDENT,
+                    kind=data["respondent_kind"],
+                    phone=data["respondent_phone"],
+                    id_number=data["respondent_id_number"],
+                )
+            )
+        category = (
+            Category.objects.filter(pk=data["category"]).first() if data["category"] else None
+        )
+        return AppealIn(
+            center=center,
+            channel=data["channel"],
+            title=data["title"],
+            description=data["description"],
+            region=region,
+            parties=tuple(parties),
+            category=category,
+            address=data["address"],
+            people_count=data["people_count"],
+            risk_floor=data["risk_level"],
+            note=data["note"],
+        )
 
-class CaseFilterForm(forms.Form):
+
+class CaseFilterForm(StaffForm):
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *Status.choices]
@@ -219,7 +270,7 @@ class CaseFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("全部分类")), *category_choices]
 
 
-class ActionForm(forms.Form):
+class ActionForm(StaffForm):
     """The inputs of one status change; which fields exist depends on the action."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -271,7 +322,7 @@ class ActionForm(forms.Form):
         )
 
 
-class SuperviseForm(forms.Form):
+class SuperviseForm(StaffForm):
     grade = forms.ChoiceField(label=_("督办等级"), choices=Grade.choices)
     requirement = forms.CharField(
         label=_("督办要求"),
@@ -287,7 +338,7 @@ class SuperviseForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(StaffForm):
     text = forms.CharField(
         label=_("回复内容"),
         max_length=5000,
@@ -296,7 +347,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class CoReportForm(forms.Form):
+class CoReportForm(StaffForm):
     report = forms.CharField(
         label=_("协办反馈"),
         max_length=20000,
@@ -305,11 +356,11 @@ class CoReportForm(forms.Form):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(StaffForm):
     file = forms.FileField(label=_("选择文件"), error_messages={"required": _("请选择文件。")})
 
 
-class VisitForm(forms.Form):
+class VisitForm(StaffForm):
     """A visit back (回访) recorded by staff."""
 
     method = forms.ChoiceField(label=_("回访方式"), choices=())

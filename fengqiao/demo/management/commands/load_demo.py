@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from fengqiao.cases import hooks
-from fengqiao.demo import summary
+from fengqiao.demo import sections, summary
 from fengqiao.demo.cases import DEFAULT_SEED, build_cases
 from fengqiao.demo.organization import COUNTY_CODE, DEMO_PASSWORD, STAFF, build_organization
 
@@ -59,6 +59,8 @@ class Command(BaseCommand):
             written = build_cases(org, count=cases, seed=seed, progress=progress)
         if not written:
             self.stdout.write("  all cases were already there: nothing added")
+        with hooks.inline():
+            sections.build_all(org, log=lambda line: (self.stdout.write(line), self.stdout.flush()))
         self.stdout.write("")
         for line in summary.lines():
             self.stdout.write(line)
