@@ -44,3 +44,8 @@ def parallel(n: int, fn):
     for t in threads:
         t.join()
     return results, errors
+
+
+sqlite_copy_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="copies the SQLite test database into a file"
+)

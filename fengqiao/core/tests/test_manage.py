@@ -16,7 +16,7 @@ from django.db import connection
 from fengqiao.api.models import ApiToken
 from fengqiao.testing.factories import make_user
 
-from .helpers import sqlite_only
+from .helpers import sqlite_copy_only
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -39,7 +39,7 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-@sqlite_only
+@sqlite_copy_only
 @pytest.mark.django_db(transaction=True)  # the copy is taken outside any transaction
 def test_readme_create_api_token_works_in_a_plain_shell(tmp_path):
     make_user("fenliu")
