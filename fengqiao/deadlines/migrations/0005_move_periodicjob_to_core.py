@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("deadlines", "0002_default_rules"),
+        ("deadlines", "0004_stage_followup_after"),
         ("core", "0001_initial"),
     ]
 
