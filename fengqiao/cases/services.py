@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.cases import effects, workflow
+from fengqiao.cases.actors import STAFF, SYSTEM, Actor, kind_of, label_of, user_of
 from fengqiao.cases.choices import (
     Action,
     AssignmentRole,
@@ -46,17 +47,9 @@ from fengqiao.core.errors import Conflict, NotFound, PermissionDenied, Validatio
 from fengqiao.org.choices import Role
 from fengqiao.org.models import Unit, User
 
-STAFF = "staff"
 
-
-def _write_event(case: Case, **fields: Any) -> CaseEvent:
-    return append_event(case, **fields)
-
-
-def _actor_label(actor: User | None, actor_kind: str) -> str:
-    if actor is not None:
-        return str(actor)
-    return {workflow.CITIZEN: _("群众"), workflow.SYSTEM: _("系统")}.get(actor_kind, "")
+def _write_event(case: Case, *, actor: Actor | None, **fields: Any) -> CaseEvent:
+    return append_event(case, actor=user_of(actor), actor_label=label_of(actor), **fields)
 
 
 def _lock(case: Case | int) -> Case:
@@ -76,8 +69,7 @@ def transition(
     *,
     case: Case | int,
     action: str,
-    actor: User | None,
-    actor_kind: str = STAFF,
+    actor: Actor | None,
     membership_id: int | None = None,
     note: str = "",
     result: str = "",
@@ -104,10 +96,10 @@ def transition(
             code="version_conflict",
         )
     t = _find_move(case, action)
-    unit = _authorize(t, case, actor, actor_kind, membership_id)
+    unit = _authorize(t, case, actor, membership_id)
     move = _checked_move(
         t,
-        actor_kind,
+        kind_of(actor),
         effects.Move(
             action=action,
             note=(note or "").strip(),
@@ -134,7 +126,6 @@ def transition(
         from_status=from_status,
         to_status=case.status,
         actor=actor,
-        actor_label=_actor_label(actor, actor_kind),
         unit=unit,
         note=move.note or move.result,
         data=data,
@@ -158,14 +149,14 @@ def _find_move(case: Case, action: str) -> workflow.Transition:
 def _authorize(
     t: workflow.Transition,
     case: Case,
-    actor: User | None,
-    actor_kind: str,
+    actor: Actor | None,
     membership_id: int | None,
 ) -> Unit | None:
     """The unit the actor moves the case for (None for the citizen or the system), or a
     refusal when the actor may not make this move."""
-    if actor_kind != STAFF:
-        if actor_kind not in t.roles:
+    kind = kind_of(actor)
+    if kind != STAFF:
+        if kind not in t.roles:
             raise PermissionDenied(_("不允许执行“%(action)s”。") % {"action": t.action.label})
         return None
     if actor is None:
@@ -190,7 +181,7 @@ def _checked_move(t: workflow.Transition, actor_kind: str, move: effects.Move) -
     # the system without a rating; the event records that it was unreached.
     unreached = (
         t.action == Action.ARCHIVE
-        and actor_kind == workflow.SYSTEM
+        and actor_kind == SYSTEM
         and not move.satisfaction
         and bool(move.note)
     )
@@ -209,8 +200,7 @@ def record_event(
     *,
     case: Case | int,
     action: str,
-    actor: User | None,
-    actor_kind: str = STAFF,
+    actor: Actor | None,
     unit: Unit | None = None,
     note: str = "",
     data: dict[str, Any] | None = None,
@@ -226,7 +216,6 @@ def record_event(
         from_status=case.status,
         to_status=case.status,
         actor=actor,
-        actor_label=_actor_label(actor, actor_kind),
         unit=unit,
         note=note,
         data=data,
@@ -264,7 +253,6 @@ def report_co_handling(
         from_status=case.status,
         to_status=case.status,
         actor=actor,
-        actor_label=str(actor),
         unit=unit,
         note=report,
         now=now,
@@ -303,7 +291,6 @@ def release_co_handler(
         from_status=case.status,
         to_status=case.status,
         actor=actor,
-        actor_label=str(actor),
         unit=case.center,
         note=reason,
         data={"unit": unit.pk, "unit_name": unit.name},
@@ -381,7 +368,7 @@ def _sniff_type(head: bytes, name: str) -> str:
 
 @db_transaction.atomic
 def add_attachment(
-    *, case: Case, upload: UploadedFile, actor: User | None, is_public: bool = False
+    *, case: Case, upload: UploadedFile, actor: Actor, is_public: bool = False
 ) -> Attachment:
     """Store a file on a case after checking its size and its real type (by content)."""
     size = upload.size or 0
@@ -413,7 +400,7 @@ def add_attachment(
         content_type=ctype,
         size=size,
         sha256=digest.hexdigest(),
-        uploaded_by=actor,
+        uploaded_by=user_of(actor),
         is_public=is_public,
     )
     attachment.file.save(f"{case.code}{ext}", upload, save=False)
@@ -422,7 +409,6 @@ def add_attachment(
         case=case,
         action=Action.ATTACH,
         actor=actor,
-        actor_kind=STAFF if actor else workflow.CITIZEN,
         note=name,
         data={"attachment": attachment.pk, "size": size},
     )
@@ -482,8 +468,7 @@ def update_case(
     *,
     case: Case | int,
     changes: dict[str, Any],
-    actor: User | None,
-    actor_kind: str = STAFF,
+    actor: Actor | None,
     unit: Unit | None = None,
     note: str = "",
     action: str = Action.UPDATE,
@@ -519,7 +504,6 @@ def update_case(
         from_status=case.status,
         to_status=case.status,
         actor=actor,
-        actor_label=_actor_label(actor, actor_kind),
         unit=unit,
         note=note,
         data={"changes": changed},

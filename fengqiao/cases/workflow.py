@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fengqiao.cases.actors import CITIZEN, SYSTEM
 from fengqiao.cases.choices import Action, Status
 from fengqiao.org.choices import Role
 
-# Pseudo-roles for actors without a staff membership.
-CITIZEN = "citizen"
-SYSTEM = "system"
+# Pseudo-roles for actors without a staff membership (fengqiao.cases.actors).
 
 # What a transition may require from the request.
 NOTE = "note"  # a reason or explanation
@@ -70,10 +69,13 @@ TRANSITIONS: tuple[Transition, ...] = (
        [R.DISPATCHER, R.DIRECTOR], [NOTE, TARGET_CENTER]),
     _t(Action.CLOSE, [S.RESOLVED], S.CLOSED, [R.DIRECTOR]),
     _t(Action.SEND_BACK, [S.RESOLVED], S.HANDLING, [R.DIRECTOR], [NOTE]),
+    # Whoever visits a case back (回访: receptionists, dispatchers, directors, supervisors)
+    # archives it on a satisfied rating or reopens it otherwise.
     _t(Action.ARCHIVE, [S.CLOSED], S.ARCHIVED,
-       [R.DIRECTOR, R.DISPATCHER, R.RECEPTIONIST, SYSTEM, CITIZEN], [SATISFACTION]),
+       [R.DIRECTOR, R.DISPATCHER, R.RECEPTIONIST, R.SUPERVISOR, SYSTEM, CITIZEN],
+       [SATISFACTION]),
     _t(Action.REOPEN, [S.CLOSED], S.HANDLING,
-       [R.DIRECTOR, R.SUPERVISOR, R.DISPATCHER, SYSTEM, CITIZEN], [NOTE]),
+       [R.DIRECTOR, R.SUPERVISOR, R.DISPATCHER, R.RECEPTIONIST, SYSTEM, CITIZEN], [NOTE]),
 )  # fmt: skip
 
 BY_ACTION: dict[Action, Transition] = {t.action: t for t in TRANSITIONS}

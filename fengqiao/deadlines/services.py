@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fengqiao.cases.actors import sweep_actor
 from fengqiao.cases.choices import Action, RiskLevel, Status
 from fengqiao.cases.models import Case, CaseEvent
 from fengqiao.cases.selectors import actor_context
@@ -40,7 +41,6 @@ from fengqiao.org.choices import Role
 from fengqiao.org.models import User
 
 logger = logging.getLogger(__name__)
-SYSTEM = "system"
 PAUSE_ROLES = frozenset({Role.HANDLER, Role.DISPATCHER, Role.DIRECTOR})
 REQUEST_ROLES = frozenset({Role.HANDLER})
 DECIDE_ROLES = frozenset({Role.DISPATCHER, Role.DIRECTOR})
@@ -214,8 +214,7 @@ def _on_deadline_changed(event: CaseEvent) -> None:
                 lambda: update_case(
                     case=event.case_id,
                     changes={"is_overdue": False},
-                    actor=None,
-                    actor_kind=SYSTEM,
+                    actor=sweep_actor("deadline_sweep"),
                     note=_("期限已调整"),
                 )
             )
@@ -342,8 +341,7 @@ def _on_reopen(event: CaseEvent) -> None:
         update_case(
             case=case,
             changes={"deadline": deadline, "is_overdue": False},
-            actor=None,
-            actor_kind=SYSTEM,
+            actor=sweep_actor("deadline_sweep"),
             note=_("重新办理，重新计算办理时限。") + note,
             now=event.created_at,
         )
@@ -757,8 +755,7 @@ def _advance_timer(timer_id: int, now: dt.datetime, result: SweepResult) -> None
             update_case(
                 case=case,
                 changes={"is_overdue": True},
-                actor=None,
-                actor_kind=SYSTEM,
+                actor=sweep_actor("deadline_sweep"),
                 note=_("超过办理时限"),
                 now=now,
             )

@@ -30,8 +30,9 @@ from django.conf import settings
 from django.test.utils import override_settings
 from django.utils.module_loading import import_string
 
-from fengqiao.cases import hooks, workflow
+from fengqiao.cases import hooks
 from fengqiao.cases import services as case_services
+from fengqiao.cases.actors import sweep_actor
 from fengqiao.cases.choices import Action, LinkKind, RiskLevel, Satisfaction, Status
 from fengqiao.cases.models import Case, CaseEvent, EventCursor
 from fengqiao.deadlines import services as deadline_services
@@ -183,7 +184,7 @@ class Steps:
             return orders  # still open at the anchor: the final sweep marks it, as live
         life.at(overdue_at)
         life.case = case_services.update_case(
-            case=case, changes={"is_overdue": True}, actor=None, actor_kind=workflow.SYSTEM,
+            case=case, changes={"is_overdue": True}, actor=sweep_actor("demo"),
             note="超过办理时限", now=life.t,
         )  # fmt: skip
         self.flush(life.case)

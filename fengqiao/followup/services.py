@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.cases import services as case_services
-from fengqiao.cases import workflow
+from fengqiao.cases.actors import Actor, citizen_actor, sweep_actor
 from fengqiao.cases.choices import Action, PartyRole, Satisfaction, Status
 from fengqiao.cases.models import Case, CaseEvent
 from fengqiao.cases.selectors import active_memberships, visible_cases
@@ -162,8 +162,7 @@ def _reopen_under_supervision(
     case: Case,
     satisfaction: str,
     comment: str,
-    actor: User | None,
-    actor_kind: str,
+    actor: Actor,
     reason: str,
     task_id: int,
     now: dt.datetime,
@@ -176,7 +175,6 @@ def _reopen_under_supervision(
         case=case,
         action=Action.REOPEN,
         actor=actor,
-        actor_kind=actor_kind,
         note=note,
         satisfaction=satisfaction,
         now=now,
@@ -219,8 +217,7 @@ def _apply(
     task: VisitTask,
     satisfaction: str,
     comment: str,
-    actor: User | None,
-    actor_kind: str,
+    actor: Actor,
     now: dt.datetime,
 ) -> _Result:
     """Archive or reopen the case for a reached visit; what happened and the task's status."""
@@ -231,7 +228,6 @@ def _apply(
                 case=case,
                 action=Action.ARCHIVE,
                 actor=actor,
-                actor_kind=actor_kind,
                 satisfaction=satisfaction,
                 note=comment,
                 now=now,
@@ -242,7 +238,6 @@ def _apply(
             satisfaction=satisfaction,
             comment=comment,
             actor=actor,
-            actor_kind=actor_kind,
             reason="visit_dissatisfied",
             task_id=task.pk,
             now=now,
@@ -266,7 +261,6 @@ def _apply(
         case=case,
         action=Action.COMMENT,
         actor=actor,
-        actor_kind=actor_kind if actor is None else case_services.STAFF,
         note=_("抽样回访：%(label)s。%(comment)s")
         % {"label": Satisfaction(satisfaction).label, "comment": comment},
         data={"visit_task": task.pk, "satisfaction": satisfaction},
@@ -347,7 +341,6 @@ def record_visit(
         satisfaction=satisfaction,
         comment=comment,
         actor=actor,
-        actor_kind=workflow.SYSTEM,
         now=now,
     )
     visit = Visit.objects.create(
@@ -405,8 +398,7 @@ def citizen_rate(
         task=task,
         satisfaction=satisfaction,
         comment=comment,
-        actor=None,
-        actor_kind=workflow.CITIZEN,
+        actor=citizen_actor("code+phone"),
         now=now,
     )
     visit = Visit.objects.create(
@@ -466,8 +458,7 @@ def _archive_one_unreached(task_id: int, now: dt.datetime) -> str:
                     case_services.transition(
                         case=case,
                         action=Action.ARCHIVE,
-                        actor=None,
-                        actor_kind=workflow.SYSTEM,
+                        actor=sweep_actor("followup_sweep"),
                         note=_("超过%(days)d天未能联系上当事人，自动归档。")
                         % {"days": unreached_days()},
                         now=now,

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.cases import services as case_services
+from fengqiao.cases.actors import citizen_actor
 from fengqiao.cases.models import Case
 from fengqiao.cases.selectors import registration_membership
 from fengqiao.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -158,7 +159,10 @@ def register_appeal(
             routing_services.after_registration(case, decision)
             for upload in attachments:
                 case_services.add_attachment(
-                    case=case, upload=upload, actor=actor, is_public=actor is None
+                    case=case,
+                    upload=upload,
+                    actor=actor if actor is not None else citizen_actor("submission"),
+                    is_public=actor is None,
                 )
     except IntegrityError:
         replayed = _replay(principal, key, digest) if key else None

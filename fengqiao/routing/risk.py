@@ -278,78 +278,58 @@ def applicant_history(
     return History(repeat_count=len(repeat_ids), prior_top=sorted(prior.values())[:5])
 
 
-def grade_risk(case: Case, *, parties: list[Party] | None = None) -> RiskAssessment:
-    """Score a case and give its level in the active scheme, with every factor that fired
-    and its weight. ``parties`` grades a case being registered (not saved yet)."""
-    scheme = active_scheme()
-    weights = _weights()
-    parties = list(case.parties.all()) if parties is None else parties
-    factors: list[dict] = []
-
+def _category_factors(case: Case, weights: dict[str, Weight | None]) -> list[dict]:
     w = weights.get(RiskFactor.CATEGORY)
-    if w and case.category_id:
-        codes = [c for c in case.category.path.split("/") if c]
-        bases = _category_bases()
-        for code in reversed(codes):  # the most specific node that has a base risk
-            if code in bases:
-                if bases[code] * w.weight:
-                    factors.append(
-                        _factor(
-                            RiskFactor.CATEGORY,
-                            bases[code] * w.weight,
-                            _("分类“%(category)s”") % {"category": case.category.name},
-                        )
-                    )
-                break
+    if not (w and case.category_id):
+        return []
+    bases = _category_bases()
+    for code in reversed([c for c in case.category.path.split("/") if c]):
+        if code in bases:  # the most specific node that has a base risk
+            if not bases[code] * w.weight:
+                return []
+            detail = _("分类“%(category)s”") % {"category": case.category.name}
+            return [_factor(RiskFactor.CATEGORY, bases[code] * w.weight, detail)]
+    return []
 
+
+def _word_factors(case: Case, weights: dict[str, Weight | None]) -> list[dict]:
     w = weights.get(RiskFactor.WORDS)
-    if w:
-        words = _risk_words()
-        pattern = _word_pattern(tuple(sorted(words)))
-        found = sorted(
-            set(pattern.findall(f"{case.title}\n{case.description}")) if pattern else set(),
-            key=lambda word: (-words[word][1], word),
-        )
-        room = w.weight
-        for word in found:
-            if room <= 0:
-                break
-            group, weight = words[word]
-            add = min(weight, room)
-            room -= add
-            factors.append(
-                _factor(
-                    RiskFactor.WORDS,
-                    add,
-                    _("出现“%(word)s”（%(group)s）")
-                    % {"word": word, "group": RiskWordGroup(group).label},
-                    label=_("风险词"),
-                )
-            )
+    if not w:
+        return []
+    words = _risk_words()
+    pattern = _word_pattern(tuple(sorted(words)))
+    found = sorted(
+        set(pattern.findall(f"{case.title}\n{case.description}")) if pattern else set(),
+        key=lambda word: (-words[word][1], word),
+    )
+    factors, room = [], w.weight
+    for word in found:
+        if room <= 0:
+            break
+        group, weight = words[word]
+        add = min(weight, room)
+        room -= add
+        detail = _("出现“%(word)s”（%(group)s）") % {
+            "word": word,
+            "group": RiskWordGroup(group).label,
+        }
+        factors.append(_factor(RiskFactor.WORDS, add, detail, label=_("风险词")))
+    return factors
 
+
+def _group_factors(case: Case, weights: dict[str, Weight | None]) -> list[dict]:
     large, group = weights.get(RiskFactor.LARGE_GROUP), weights.get(RiskFactor.GROUP)
     people = case.people_count or 1
+    detail = _("涉及%(n)d人") % {"n": people}
     if large and people >= (large.threshold or 30):
-        factors.append(
-            _factor(RiskFactor.LARGE_GROUP, large.weight, _("涉及%(n)d人") % {"n": people})
-        )
-    elif group and people >= (group.threshold or 5):
-        factors.append(_factor(RiskFactor.GROUP, group.weight, _("涉及%(n)d人") % {"n": people}))
+        return [_factor(RiskFactor.LARGE_GROUP, large.weight, detail)]
+    if group and people >= (group.threshold or 5):
+        return [_factor(RiskFactor.GROUP, group.weight, detail)]
+    return []
 
-    w = weights.get(RiskFactor.REPEAT)
-    days = (w.threshold if w and w.threshold else 90) if w else 90
-    history = applicant_history(case, days=days, top_level=scheme.top.code, parties=parties)
-    repeat_count = history.repeat_count
-    if w and repeat_count:
-        factors.append(
-            _factor(
-                RiskFactor.REPEAT,
-                w.weight * min(repeat_count, 3),
-                _("近%(days)d天内同一电话、身份证号或地址已有%(n)d次诉求")
-                % {"days": days, "n": repeat_count},
-            )
-        )
 
+def _party_factors(parties: list[Party], weights: dict[str, Weight | None]) -> list[dict]:
+    factors = []
     for code, attr in (
         (RiskFactor.ELDERLY, "is_elderly"),
         (RiskFactor.MINOR, "is_minor"),
@@ -359,49 +339,73 @@ def grade_risk(case: Case, *, parties: list[Party] | None = None) -> RiskAssessm
         names = [p.masked_name for p in parties if getattr(p, attr)]
         if w and names:
             factors.append(_factor(code, w.weight, "、".join(names)))
+    return factors
 
+
+def _repeat_factors(history: History, days: int, weights: dict[str, Weight | None]) -> list[dict]:
+    w = weights.get(RiskFactor.REPEAT)
+    if not (w and history.repeat_count):
+        return []
+    detail = _("近%(days)d天内同一电话、身份证号或地址已有%(n)d次诉求") % {
+        "days": days,
+        "n": history.repeat_count,
+    }
+    return [_factor(RiskFactor.REPEAT, w.weight * min(history.repeat_count, 3), detail)]
+
+
+def _prior_factors(history: History, scheme: Scheme, weights: dict[str, Weight | None]) -> list:
     w = weights.get(RiskFactor.PRIOR_RED)
-    if w and history.prior_top:
-        factors.append(
-            _factor(
-                RiskFactor.PRIOR_RED,
-                w.weight,
-                _("当事人曾有%(level)s案件：%(codes)s")
-                % {"level": scheme.top.label, "codes": "、".join(history.prior_top)},
-            )
-        )
+    if not (w and history.prior_top):
+        return []
+    detail = _("当事人曾有%(level)s案件：%(codes)s") % {
+        "level": scheme.top.label,
+        "codes": "、".join(history.prior_top),
+    }
+    return [_factor(RiskFactor.PRIOR_RED, w.weight, detail)]
 
+
+def _handling_factors(case: Case, weights: dict[str, Weight | None]) -> list[dict]:
+    factors = []
     # A case never dispatched nor resolved has no returns or reopenings to count.
-    touched = case.dispatched_at or case.resolved_at or case.closed_at
-    if case.pk and touched:
+    if case.pk and (case.dispatched_at or case.resolved_at or case.closed_at):
         w = weights.get(RiskFactor.RETURNED)
         returns = CaseAssignment.objects.filter(
             case_id=case.pk, status=AssignmentStatus.RETURNED
         ).count()
         if w and returns:
-            factors.append(
-                _factor(
-                    RiskFactor.RETURNED,
-                    w.weight * min(returns, 3),
-                    _("已被退回%(n)d次") % {"n": returns},
-                )
-            )
+            detail = _("已被退回%(n)d次") % {"n": returns}
+            factors.append(_factor(RiskFactor.RETURNED, w.weight * min(returns, 3), detail))
         w = weights.get(RiskFactor.REOPENED)
         reopened = CaseEvent.objects.filter(
             case_id=case.pk, action__in=[Action.REOPEN, Action.SEND_BACK]
         ).count()
         if w and reopened:
-            factors.append(
-                _factor(
-                    RiskFactor.REOPENED,
-                    w.weight * min(reopened, 3),
-                    _("已重新办理或退回重办%(n)d次") % {"n": reopened},
-                )
-            )
+            detail = _("已重新办理或退回重办%(n)d次") % {"n": reopened}
+            factors.append(_factor(RiskFactor.REOPENED, w.weight * min(reopened, 3), detail))
     w = weights.get(RiskFactor.OVERDUE)
     if w and case.is_overdue:
         factors.append(_factor(RiskFactor.OVERDUE, w.weight, _("办理已超期")))
+    return factors
 
+
+def grade_risk(case: Case, *, parties: list[Party] | None = None) -> RiskAssessment:
+    """Score a case and give its level in the active scheme, with every factor that fired
+    and its weight. ``parties`` grades a case being registered (not saved yet)."""
+    scheme = active_scheme()
+    weights = _weights()
+    parties = list(case.parties.all()) if parties is None else parties
+    w = weights.get(RiskFactor.REPEAT)
+    days = w.threshold if w and w.threshold else 90
+    history = applicant_history(case, days=days, top_level=scheme.top.code, parties=parties)
+    factors = [
+        *_category_factors(case, weights),
+        *_word_factors(case, weights),
+        *_group_factors(case, weights),
+        *_repeat_factors(history, days, weights),
+        *_party_factors(parties, weights),
+        *_prior_factors(history, scheme, weights),
+        *_handling_factors(case, weights),
+    ]
     score = sum(f["weight"] for f in factors)
     level = scheme.for_score(score)
     return RiskAssessment(
@@ -412,7 +416,7 @@ def grade_risk(case: Case, *, parties: list[Party] | None = None) -> RiskAssessm
         colour=level.colour,
         tier_level=level.tier_level,
         needs_leader=level.needs_leader,
-        repeat_count=repeat_count,
+        repeat_count=history.repeat_count,
     )
 
 

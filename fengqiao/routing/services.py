@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from fengqiao.cases import hooks
 from fengqiao.cases import services as case_services
+from fengqiao.cases.actors import sweep_actor
 from fengqiao.cases.models import Case, Category
 from fengqiao.cases.selectors import visible_cases
 from fengqiao.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -35,7 +36,6 @@ from fengqiao.routing.risk import RiskAssessment
 from fengqiao.routing.selectors import may_correct_category
 
 logger = logging.getLogger(__name__)
-SYSTEM = "system"
 
 
 def _case_link(case: Case) -> str:
@@ -97,8 +97,7 @@ def apply_risk(
     updated = case_services.update_case(
         case=current,
         changes=risk_changes(current, assessment),
-        actor=actor,
-        actor_kind=SYSTEM,
+        actor=actor or sweep_actor("risk_grading"),
         note=_("风险研判"),
     )
     if before != updated.risk_level:

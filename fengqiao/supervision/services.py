@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fengqiao.cases.actors import sweep_actor
 from fengqiao.cases.choices import Action
 from fengqiao.cases.models import Case
 from fengqiao.cases.selectors import actor_context
@@ -116,8 +117,7 @@ def issue_order(
     record_event(
         case=case,
         action=Action.SUPERVISE,
-        actor=actor,
-        actor_kind="staff" if actor else "system",
+        actor=actor or sweep_actor("supervision_rules"),
         unit=acting_unit,
         note=requirement,
         data={"order": order.pk, "grade": grade, "automatic": is_automatic, "reason": reason},

@@ -159,7 +159,7 @@ def test_actions_on_a_new_case_by_role(world, cases, username):
         (Status.RESOLVED, "dispatcher", set()),
         (Status.RESOLVED, "justice_handler", set()),
         (Status.CLOSED, "director", {Action.ARCHIVE, Action.REOPEN}),
-        (Status.CLOSED, "supervisor", {Action.REOPEN}),
+        (Status.CLOSED, "supervisor", {Action.ARCHIVE, Action.REOPEN}),
         (Status.CLOSED, "leader", set()),
         (Status.ARCHIVED, "director", set()),
         (Status.MEDIATING, "mediator", {Action.SETTLE}),

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection, connections
 
 from fengqiao.cases import services, workflow
+from fengqiao.cases.actors import citizen_actor, sweep_actor
 from fengqiao.cases.choices import Action, AssignmentStatus, Status
 from fengqiao.cases.models import Case
 from fengqiao.core.errors import Conflict, ValidationFailed
@@ -146,10 +147,10 @@ def test_send_back_and_reopen(world):
 def test_citizen_may_withdraw_but_not_close(world):
     case = world.register()
     with pytest.raises(Exception, match="不允许"):
-        services.transition(case=case, action=Action.REJECT, actor=None, actor_kind="citizen",
-                            note="x")  # fmt: skip
-    case = services.transition(case=case, action=Action.WITHDRAW, actor=None,
-                               actor_kind="citizen", note="已自行和解")  # fmt: skip
+        services.transition(case=case, action=Action.REJECT, actor=citizen_actor(), note="x")
+    case = services.transition(
+        case=case, action=Action.WITHDRAW, actor=citizen_actor(), note="已自行和解"
+    )
     assert case.status == Status.WITHDRAWN
     assert case.events.last().actor_label == "群众"
 
@@ -229,8 +230,8 @@ def test_two_concurrent_transitions_exactly_one_wins(world):
 def test_the_system_archives_an_unreached_case_without_a_rating(world):
     case = world.register(status=Status.CLOSED)
     with pytest.raises(ValidationFailed, match="满意度"):
-        services.transition(case=case, action=Action.ARCHIVE, actor=None, actor_kind="system")
-    case = services.transition(case=case, action=Action.ARCHIVE, actor=None, actor_kind="system",
+        services.transition(case=case, action=Action.ARCHIVE, actor=sweep_actor("test"))
+    case = services.transition(case=case, action=Action.ARCHIVE, actor=sweep_actor("test"),
                                note="回访期限内多次联系未果")  # fmt: skip
     assert case.status == Status.ARCHIVED and case.satisfaction == ""
     assert case.events.last().data == {"unreached": True}

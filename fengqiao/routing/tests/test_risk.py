@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from fengqiao.cases import services as case_services
+from fengqiao.cases.actors import sweep_actor
 from fengqiao.cases.choices import Action, Status
 from fengqiao.cases.models import Case, Category
 from fengqiao.intake.types import PartyIn
@@ -159,7 +160,7 @@ def test_returns_overdue_and_reopen_raise_the_score(
     assert factor(case, "returned")[0]["weight"] == 5
     with django_capture_on_commit_callbacks(execute=True):
         case_services.update_case(
-            case=case, changes={"is_overdue": True}, actor=None, actor_kind="system"
+            case=case, changes={"is_overdue": True}, actor=sweep_actor("test")
         )
     case.refresh_from_db()
     assert "overdue" in codes(case)

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from fengqiao.cases.actors import sweep_actor
 from fengqiao.cases.choices import Action, Status
 from fengqiao.cases.models import Case, CaseEvent
 from fengqiao.org.choices import Role
@@ -507,7 +508,7 @@ def test_overdue_worklist(client, world):
     from fengqiao.cases.services import update_case
 
     case = world.register(status=Status.HANDLING)
-    update_case(case=case, changes={"is_overdue": True}, actor=None, actor_kind="system")
+    update_case(case=case, changes={"is_overdue": True}, actor=sweep_actor("test"))
     login(client, world.dispatcher)
     response = client.get("/?list=overdue")
     assert [c.code for c in response.context["page"].rows] == [case.code]
