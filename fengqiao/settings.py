@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "fengqiao.supervision",
     "fengqiao.followup",
     "fengqiao.notifications",
+    "fengqiao.grid",
     "fengqiao.analytics",
     "fengqiao.workbench",
     "fengqiao.portal",
