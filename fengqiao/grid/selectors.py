@@ -112,11 +112,11 @@ def visible_grids(user: User) -> QuerySet[Grid]:
 def get_grid(user: User, code: str) -> Grid:
     grid = visible_grids(user).select_related("region").filter(code=(code or "")[:16]).first()
     if grid is None:
-        raise NotFound(_not_found())
+        raise NotFound(not_found_message())
     return grid
 
 
-def _not_found() -> str:
+def not_found_message() -> str:
     return _("网格不存在或您无权查看。")
 
 
@@ -149,7 +149,7 @@ def region_in_scope(user: User, code: str) -> Region:
         user.is_superuser or any(region.path.startswith(r.path) for r in home_regions(user))
     ):
         return region
-    raise NotFound(_not_found())
+    raise NotFound(not_found_message())
 
 
 def grids_in(user: User, region: Region) -> QuerySet[Grid]:

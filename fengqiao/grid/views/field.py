@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fengqiao.core.errors import DomainError
+from fengqiao.core.errors import DomainError, PermissionDenied
 from fengqiao.grid import selectors as sel
 from fengqiao.grid.choices import ReportCategory, ReportOutcome
 from fengqiao.grid.models import FieldReport, Patrol, WorkLog
@@ -75,7 +75,7 @@ def report_submit(request: HttpRequest) -> JsonResponse:
     grid = next((g for g in grids if g.code == post.get("grid", "").strip()), None)
     try:
         if grid is None:
-            raise DomainError(_("您不是该网格的网格员，不能为它上报。"), code="forbidden")
+            raise PermissionDenied(_("您不是该网格的网格员，不能为它上报。"))
         observed = parse_datetime(post.get("observed_at", "")[:40]) if post.get("observed_at") else None
         if observed is not None and timezone.is_naive(observed):
             observed = timezone.make_aware(observed)
@@ -96,8 +96,6 @@ def report_submit(request: HttpRequest) -> JsonResponse:
             party_phone=post.get("party_phone", ""),
         )
     except DomainError as exc:
-        if exc.code == "domain_error":
-            exc.http_status = 403
         return _error(exc)
     except ValueError:
         return _error(DomainError(_("提交的内容有误。"), code="bad_request"))

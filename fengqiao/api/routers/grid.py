@@ -1,0 +1,256 @@
+"""Grid management: grids, boundaries as GeoJSON, coverage, field reports, key populations,
+base data and 排查 campaigns. Scope as on the pages: a grid worker sees only their grids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Header, Query, Router, Schema, Status
+from pydantic import Field
+
+from fengqiao.api.routers.common import ERRORS
+from fengqiao.api.schemas import Text
+from fengqiao.core.errors import NotFound
+from fengqiao.grid import selectors as sel
+from fengqiao.grid.choices import ReportOutcome
+from fengqiao.grid.models import FieldReport
+from fengqiao.grid.services import field as field_services
+from fengqiao.grid.services import grids as grid_services
+from fengqiao.regions.models import Grid, Level, Region
+from fengqiao.regions.selectors import boundary_feature, child_boundaries
+
+router = Router(tags=["grid"])
+
+GridCode = Annotated[str, Field(max_length=16)]
+RegionCode = Annotated[str, Field(max_length=12)]
+
+
+class WorkerOut(Schema):
+    id: int
+    name: str
+    post: str
+    employment: str
+    phone: str = Field(description="服务电话（脱敏）")
+    has_account: bool
+
+
+class GridOut(Schema):
+    code: str
+    name: str
+    village: str
+    village_name: str
+    party_branch: str
+    party_secretary: str
+    is_active: bool
+    has_boundary: bool
+    area_km2: float | None
+    workers: list[WorkerOut]
+
+
+class GridDetailOut(GridOut):
+    boundary: dict[str, Any] | None = Field(None, description="GeoJSON geometry（WGS84）")
+
+
+class GridPage(Schema):
+    items: list[GridOut]
+    next_after: str | None = Field(None, description="下一页：把它作为 after 参数；为空表示没有更多")
+
+
+class GridIn(Schema):
+    village: RegionCode
+    name: Text(64)
+    party_branch: Text(100) = ""
+    party_secretary: Text(32) = ""
+    boundary: dict[str, Any] | None = Field(None, description="GeoJSON Polygon/MultiPolygon/Feature")
+
+
+class BoundaryIn(Schema):
+    boundary: dict[str, Any] = Field(description="GeoJSON Polygon/MultiPolygon/Feature/FeatureCollection")
+    source: Annotated[str, Field(max_length=16)] = "imported"
+
+
+class CoverageRowOut(Schema):
+    code: str
+    name: str
+    villages: int
+    villages_with_grids: int
+    grids: int
+    grids_with_workers: int
+    grids_with_boundary: int
+
+
+class CoverageOut(Schema):
+    region: str
+    total: CoverageRowOut
+    rows: list[CoverageRowOut]
+    villages_without_grids: list[str]
+
+
+class ReportIn(Schema):
+    grid: GridCode
+    category: Annotated[str, Field(max_length=16)]
+    title: Text(200)
+    text: Text(5000)
+    outcome: Annotated[str, Field(max_length=16)] = ReportOutcome.CASE
+    resolution: Text(2000) = ""
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    observed_at: dt.datetime | None = None
+    party_name: Text(64) = ""
+    party_phone: Text(20) = ""
+
+
+class ReportOut(Schema):
+    id: int
+    grid: str
+    category: str
+    title: str
+    outcome: str
+    location_check: str
+    case: str | None
+    observed_at: dt.datetime
+
+
+def _worker_out(w: Any) -> dict[str, Any]:
+    return {"id": w.pk, "name": w.name, "post": w.post, "employment": w.employment,
+            "phone": w.phone_mask, "has_account": w.user_id is not None}  # fmt: skip
+
+
+def _grid_out(g: Grid, workers: list[Any], *, detail: bool = False) -> dict[str, Any]:
+    out = {
+        "code": g.code, "name": g.name, "village": g.region_id, "village_name": g.region.name,
+        "party_branch": g.party_branch, "party_secretary": g.party_secretary,
+        "is_active": g.is_active, "has_boundary": bool(g.boundary), "area_km2": g.area_km2,
+        "workers": [_worker_out(w) for w in workers],
+    }  # fmt: skip
+    if detail:
+        out["boundary"] = g.boundary
+    return out
+
+
+def _region(user: Any, code: str) -> Region:
+    return sel.region_in_scope(user, code)
+
+
+def _report_out(r: FieldReport) -> dict[str, Any]:
+    return {"id": r.pk, "grid": r.grid.code, "category": r.category, "title": r.title,
+            "outcome": r.outcome, "location_check": r.location_check,
+            "case": r.case.code if r.case_id else None, "observed_at": r.observed_at}  # fmt: skip
+
+
+@router.get("/grids", response={200: GridPage, **ERRORS}, summary="网格列表（本人可见范围）")
+def list_grids(
+    request: HttpRequest,
+    region: Annotated[str, Query(max_length=12, description="区划代码：只列其下的网格")] = "",
+    after: Annotated[str, Query(max_length=16, description="上一页最后一个网格编码")] = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    user = request.auth
+    qs = sel.visible_grids(user).select_related("region").order_by("code")
+    if region:
+        r = Region.objects.filter(code=region).first()
+        if r is None:
+            raise NotFound(sel.not_found_message())
+        qs = qs.filter(region_path__gte=r.path, region_path__lt=r.path + "~")
+    if after:
+        qs = qs.filter(code__gt=after)
+    grids = list(qs[: limit + 1])
+    more = len(grids) > limit
+    grids = grids[:limit]
+    workers = sel.workers_by_grid([g.pk for g in grids])
+    return {"items": [_grid_out(g, workers[g.pk]) for g in grids],
+            "next_after": grids[-1].code if more else None}  # fmt: skip
+
+
+@router.get("/grids/coverage", response={200: CoverageOut, **ERRORS}, summary="网格覆盖情况")
+def grid_coverage(
+    request: HttpRequest, region: Annotated[str, Query(max_length=12)]
+) -> dict[str, Any]:
+    cov = sel.coverage(_region(request.auth, region))
+
+    def row(r: Any) -> dict[str, Any]:
+        return {"code": r.region.code, "name": r.region.name, "villages": r.villages,
+                "villages_with_grids": r.villages_with_grids, "grids": r.grids,
+                "grids_with_workers": r.grids_with_workers,
+                "grids_with_boundary": r.grids_with_boundary}  # fmt: skip
+
+    return {"region": cov.region.code, "total": row(cov.total), "rows": [row(r) for r in cov.rows],
+            "villages_without_grids": [v.code for v in cov.missing]}  # fmt: skip
+
+
+@router.post("/grids", response={201: GridDetailOut, **ERRORS}, summary="新建网格")
+def create_grid(request: HttpRequest, payload: GridIn) -> Status:
+    village = Region.objects.filter(code=payload.village, level=Level.VILLAGE).first()
+    if village is None:
+        raise NotFound(sel.not_found_message())
+    grid = grid_services.create_grid(
+        actor=request.auth, village=village, name=payload.name, boundary=payload.boundary,
+        party_branch=payload.party_branch, party_secretary=payload.party_secretary,
+    )  # fmt: skip
+    return Status(201, _grid_out(grid, [], detail=True))
+
+
+@router.get("/grids/{code}", response={200: GridDetailOut, **ERRORS}, summary="网格详情（含边界）")
+def get_grid(request: HttpRequest, code: GridCode) -> dict[str, Any]:
+    grid = sel.get_grid(request.auth, code)
+    return _grid_out(grid, sel.worker_chain(grid), detail=True)
+
+
+@router.put("/grids/{code}/boundary", response={200: GridDetailOut, **ERRORS}, summary="设置网格边界")
+def put_boundary(request: HttpRequest, code: GridCode, payload: BoundaryIn) -> dict[str, Any]:
+    grid = sel.get_grid(request.auth, code)
+    grid = grid_services.set_grid_boundary(actor=request.auth, grid=grid, boundary=payload.boundary,
+                                           source=payload.source)  # fmt: skip
+    return _grid_out(grid, sel.worker_chain(grid), detail=True)
+
+
+@router.get("/regions/{code}/boundaries", response={200: dict, **ERRORS},
+            summary="下级区划边界（GeoJSON FeatureCollection）")  # fmt: skip
+def region_boundaries(request: HttpRequest, code: RegionCode) -> dict[str, Any]:
+    region = _region(request.auth, code)
+    out = child_boundaries(region)
+    out["outline"] = boundary_feature(region)
+    return out
+
+
+@router.get("/regions/{code}/grids.geojson", response={200: dict, **ERRORS},
+            summary="区划内网格边界（GeoJSON FeatureCollection，含案件数）")  # fmt: skip
+def region_grids(request: HttpRequest, code: RegionCode) -> dict[str, Any]:
+    region = _region(request.auth, code)
+    return sel.grid_collection(region, counts=sel.case_counts_by_grid(request.auth, region))
+
+
+@router.post(
+    "/grid-reports",
+    response={200: ReportOut, 201: ReportOut, **ERRORS},
+    summary="网格员上报",
+    description="同一用户以同一 `Idempotency-Key` 重复提交，返回第一次的上报（200），不会重复登记。",
+)
+def submit_report(
+    request: HttpRequest,
+    payload: ReportIn,
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key")],
+) -> Status:
+    grid = sel.get_grid(request.auth, payload.grid)
+    result = field_services.submit_field_report(
+        reporter=request.auth, grid=grid, key=idempotency_key, category=payload.category,
+        title=payload.title, text=payload.text, outcome=payload.outcome,
+        resolution=payload.resolution, latitude=payload.latitude, longitude=payload.longitude,
+        observed_at=payload.observed_at, party_name=payload.party_name,
+        party_phone=payload.party_phone,
+    )  # fmt: skip
+    return Status(201 if result.created else 200, _report_out(result.report))
+
+
+@router.get("/grid-reports", response={200: list[ReportOut], **ERRORS}, summary="网格上报列表")
+def list_reports(
+    request: HttpRequest,
+    grid: Annotated[str, Query(max_length=16)] = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[dict[str, Any]]:
+    qs = FieldReport.objects.filter(sel.scope_q(request.auth)).select_related("grid", "case")
+    if grid:
+        qs = qs.filter(grid=sel.get_grid(request.auth, grid))
+    return [_report_out(r) for r in qs.order_by("-observed_at", "-id")[:limit]]
