@@ -21,7 +21,21 @@ from fengqiao.cases.models import Case
 from fengqiao.cases.selectors import visible_cases
 from fengqiao.core.errors import NotFound
 from fengqiao.grid.choices import POST_RANK
-from fengqiao.grid.models import GridWorker, KeyPerson
+from fengqiao.core import crypto
+from fengqiao.core.validators import is_phone
+from fengqiao.grid.models import (
+    Campaign,
+    CampaignFinding,
+    CampaignTask,
+    GridWorker,
+    House,
+    KeyPerson,
+    KeyPersonReveal,
+    Organization,
+    Place,
+    Resident,
+    VisitAlert,
+)
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, User
 from fengqiao.org.selectors import active_memberships
@@ -346,3 +360,96 @@ def visible_key_people(user: User) -> QuerySet[KeyPerson]:
 
 def director_paths(user: User) -> list[str]:
     return _center_paths(active_memberships(user), frozenset({Role.DIRECTOR}))
+
+
+def reveal_log(user: User) -> QuerySet[KeyPersonReveal]:
+    """The reveals of key people under the centers this user directs (who, when, why)."""
+    return (
+        KeyPersonReveal.objects.filter(_path_q(director_paths(user)))
+        .select_related("user", "person")
+        .order_by("-created_at", "-id")
+    )
+
+
+def open_alerts(user: User) -> QuerySet[VisitAlert]:
+    people = visible_key_people(user).values("pk")
+    return (
+        VisitAlert.objects.filter(resolved_at=None, person__in=people)
+        .select_related("person")
+        .order_by("due_on")
+    )
+
+
+# --- base data -------------------------------------------------------------------------------
+
+
+def search_residents(user: User, region: Region, q: str = "", kind: str = "") -> QuerySet[Resident]:
+    """Residents under ``region`` that the user may see; ``q`` is an exact ID or phone number
+    (by keyed hash, an index lookup) or the start of a name."""
+    scope = Q() if user.is_superuser else scope_q(user)
+    qs = Resident.objects.filter(
+        scope, region_path__gte=region.path, region_path__lt=region.path + PATH_END
+    )
+    q = (q or "").strip()[:32]
+    if q:
+        digits = crypto.normalize_id_number(q)
+        if len(digits) >= 15 and digits[:17].isdigit():
+            qs = qs.filter(id_number_hash__in=[crypto.keyed_hash(digits, kind=f"id:{t}") for t in ("resident_id", "passport", "other")])
+        elif is_phone(q):
+            qs = qs.filter(phone_hash=crypto.phone_hash(q))
+        else:
+            qs = qs.filter(name__startswith=q)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.select_related("grid__region").order_by("region_path", "id")
+
+
+def base_counts(user: User, region: Region) -> dict[str, int]:
+    rng = {"region_path__gte": region.path, "region_path__lt": region.path + PATH_END}
+    scope = Q() if user.is_superuser else scope_q(user)
+    return {
+        "residents": Resident.objects.filter(scope, **rng).count(),
+        "houses": House.objects.filter(scope, **rng).count(),
+        "organizations": Organization.objects.filter(scope, **rng).count(),
+        "places": Place.objects.filter(scope, **rng).count(),
+    }
+
+
+# --- campaigns -------------------------------------------------------------------------------
+
+
+def visible_campaigns(user: User) -> QuerySet[Campaign]:
+    if user.is_superuser:
+        return Campaign.objects.all()
+    tasks = CampaignTask.objects.filter(scope_q(user)).values("campaign_id")
+    return Campaign.objects.filter(Q(pk__in=tasks) | _path_q(_center_paths(active_memberships(user), VIEW_ROLES)))
+
+
+def campaign_tasks(user: User, campaign: Campaign) -> QuerySet[CampaignTask]:
+    qs = campaign.tasks.all()
+    if not user.is_superuser:
+        qs = qs.filter(scope_q(user))
+    return qs.select_related("grid__region", "reported_by").order_by("grid__code")
+
+
+def campaign_progress(user: User, campaign: Campaign) -> dict[str, int]:
+    tasks = campaign_tasks(user, campaign)
+    by_status = dict(tasks.order_by().values_list("status").annotate(n=Count("id")))
+    findings = CampaignFinding.objects.filter(task__in=tasks.values("pk"))
+    return {
+        "tasks": sum(by_status.values()),
+        "reported": by_status.get("reported", 0),
+        "pending": by_status.get("pending", 0),
+        "findings": findings.exclude(outcome="none").count(),
+        "cases": findings.filter(outcome="case").count(),
+        "rectify_open": findings.filter(outcome="rectify", rectify_status="open").count(),
+        "rectify_done": findings.filter(outcome="rectify", rectify_status="done").count(),
+    }
+
+
+def campaign_findings(user: User, campaign: Campaign) -> QuerySet[CampaignFinding]:
+    return (
+        CampaignFinding.objects.filter(task__in=campaign_tasks(user, campaign).values("pk"))
+        .select_related("task__grid__region", "case")
+        .order_by("-created_at")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fengqiao.grid.views import field, grids
+from fengqiao.grid.views import basedata, campaigns, field, grids, keypop
 
 app_name = "grid"
 urlpatterns = [
@@ -20,4 +20,17 @@ urlpatterns = [
     path("g/<str:code>/cases/", grids.grid_cases, name="grid_cases"),
     path("g/<str:code>/workers/", grids.worker_add, name="worker_add"),
     path("g/<str:code>/workers/<int:worker_id>/remove/", grids.worker_remove, name="worker_remove"),
+    path("people/", keypop.key_people, name="key_people"),
+    path("people/new/", keypop.key_person_create, name="key_person_create"),
+    path("people/<int:person_id>/", keypop.key_person, name="key_person"),
+    path("people/<int:person_id>/visit/", keypop.key_person_visit, name="key_person_visit"),
+    path("people/reveals/", keypop.reveal_log, name="reveal_log"),
+    path("data/", basedata.residents, name="residents"),
+    path("data/import/", basedata.import_page, name="import"),
+    path("data/template.xlsx", basedata.template, name="template"),
+    path("data/export.xlsx", basedata.export, name="export"),
+    path("campaigns/", campaigns.campaign_list, name="campaigns"),
+    path("campaigns/<int:campaign_id>/", campaigns.campaign_detail, name="campaign"),
+    path("campaigns/tasks/<int:task_id>/", campaigns.task_report, name="campaign_task"),
+    path("campaigns/findings/<int:finding_id>/rectified/", campaigns.finding_done, name="finding_done"),
 ]

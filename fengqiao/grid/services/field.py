@@ -143,7 +143,7 @@ def _worker_post(reporter: User, grid: Grid) -> GridWorker:
     return post
 
 
-def _center_for(reporter: User, village: Region) -> Unit:
+def center_for(reporter: User, village: Region) -> Unit:
     """The center a grid case is registered at: the reporter's own center covering the
     village, else the nearest center above the village."""
     for m in active_memberships(reporter):
@@ -262,7 +262,7 @@ def _register(
     )
     return register_grid_case(
         actor=reporter,
-        center=_center_for(reporter, grid.region),
+        center=center_for(reporter, grid.region),
         channel=Channel.GRID,
         title=report.title,
         description=report.text,
