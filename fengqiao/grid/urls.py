@@ -4,7 +4,7 @@ from fengqiao.grid.views import basedata, campaigns, field, grids, keypop
 
 app_name = "grid"
 urlpatterns = [
-    path("", grids.home, name="home"),
+    path("", grids.home, name="index"),
     path("new/", grids.grid_create, name="create"),
     path("region-boundary/", grids.region_boundary, name="region_boundary"),
     path("map/", grids.map_page, name="map"),

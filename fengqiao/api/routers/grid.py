@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
@@ -15,9 +16,12 @@ from fengqiao.api.schemas import Text
 from fengqiao.core.errors import NotFound
 from fengqiao.grid import selectors as sel
 from fengqiao.grid.choices import ReportOutcome
-from fengqiao.grid.models import FieldReport
+from fengqiao.grid.models import CampaignTask, FieldReport
+from fengqiao.grid.services import basedata as basedata_services
+from fengqiao.grid.services import campaigns as campaign_services
 from fengqiao.grid.services import field as field_services
 from fengqiao.grid.services import grids as grid_services
+from fengqiao.grid.services import keypop as keypop_services
 from fengqiao.regions.models import Grid, Level, Region
 from fengqiao.regions.selectors import boundary_feature, child_boundaries
 
@@ -254,3 +258,190 @@ def list_reports(
     if grid:
         qs = qs.filter(grid=sel.get_grid(request.auth, grid))
     return [_report_out(r) for r in qs.order_by("-observed_at", "-id")[:limit]]
+
+
+# --- key populations ------------------------------------------------------------------------
+
+
+class KeyPersonOut(Schema):
+    id: int
+    grid: str
+    category: str
+    name: str = Field(description="姓名（脱敏）")
+    id_number: str = Field(description="身份证号（脱敏）")
+    phone: str = Field(description="联系电话（脱敏）")
+    risk: str
+    visit_every: str
+    next_visit_due: dt.date
+    last_visited_on: dt.date | None
+
+
+class RevealIn(Schema):
+    fields: list[Annotated[str, Field(max_length=16)]] = Field(max_length=5, description="name/id_number/phone/address/note")
+    reason: Text(200)
+
+
+class VisitIn(Schema):
+    visited_on: dt.date
+    findings: Text(5000)
+    risk_after: Annotated[str, Field(max_length=8)]
+
+
+class VisitOut(Schema):
+    id: int
+    visited_on: dt.date
+    was_late: bool
+    next_visit_due: dt.date
+
+
+def _person_out(p: Any) -> dict[str, Any]:
+    return {"id": p.pk, "grid": p.grid.code, "category": p.category, "name": p.name_mask,
+            "id_number": p.id_number_mask, "phone": p.phone_mask, "risk": p.risk,
+            "visit_every": p.visit_every, "next_visit_due": p.next_visit_due,
+            "last_visited_on": p.last_visited_on}  # fmt: skip
+
+
+@router.get("/key-people", response={200: list[KeyPersonOut], **ERRORS},
+            summary="重点人员（脱敏；仅网格员本网格、中心主任辖区）")  # fmt: skip
+def list_key_people(
+    request: HttpRequest,
+    overdue: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    after_id: Annotated[int, Query(ge=0, le=2**62)] = 0,
+) -> list[dict[str, Any]]:
+    qs = sel.visible_key_people(request.auth).select_related("grid").filter(pk__gt=after_id)
+    if overdue:
+        qs = qs.filter(next_visit_due__lt=timezone.localdate())
+    return [_person_out(p) for p in qs.order_by("pk")[:limit]]
+
+
+@router.post("/key-people/{person_id}/reveal", response={200: dict[str, str], **ERRORS},
+             summary="查看重点人员完整信息（须填事由，留痕）")  # fmt: skip
+def reveal_key_person(request: HttpRequest, person_id: Annotated[int, Field(ge=1, le=2**62)],
+                      payload: RevealIn) -> dict[str, str]:  # fmt: skip
+    person = keypop_services.get_person(request.auth, person_id)
+    return keypop_services.reveal(actor=request.auth, person=person, fields=payload.fields, reason=payload.reason)
+
+
+@router.post("/key-people/{person_id}/visits", response={201: VisitOut, **ERRORS}, summary="记录走访")
+def visit_key_person(request: HttpRequest, person_id: Annotated[int, Field(ge=1, le=2**62)],
+                     payload: VisitIn) -> Status:  # fmt: skip
+    person = keypop_services.get_person(request.auth, person_id)
+    result = keypop_services.record_visit(actor=request.auth, person=person, visited_on=payload.visited_on,
+                                          findings=payload.findings, risk_after=payload.risk_after)  # fmt: skip
+    return Status(201, {"id": result.visit.pk, "visited_on": result.visit.visited_on,
+                        "was_late": result.visit.was_late, "next_visit_due": result.next_due})  # fmt: skip
+
+
+# --- base data ---------------------------------------------------------------------------------
+
+
+class ResidentOut(Schema):
+    id: int
+    grid: str
+    name: str
+    kind: str
+    id_number: str = Field(description="证件号码（脱敏）")
+    phone: str = Field(description="联系电话（脱敏）")
+    household_no: str
+
+
+class ResidentIn(Schema):
+    grid: GridCode
+    name: Text(64)
+    kind: Annotated[str, Field(max_length=16)]
+    id_type: Annotated[str, Field(max_length=16)] = "resident_id"
+    id_number: Text(32) = ""
+    phone: Text(20) = ""
+    household_no: Text(32) = ""
+    relation: Text(16) = ""
+    address: Text(200) = ""
+
+
+def _resident_out(r: Any) -> dict[str, Any]:
+    return {"id": r.pk, "grid": r.grid.code, "name": r.name, "kind": r.kind, "id_number": r.id_number_mask,
+            "phone": r.phone_mask, "household_no": r.household_no}  # fmt: skip
+
+
+@router.get("/residents", response={200: list[ResidentOut], **ERRORS}, summary="实有人口查询（按区划）")
+def list_residents(
+    request: HttpRequest,
+    region: Annotated[str, Query(max_length=12)],
+    q: Annotated[str, Query(max_length=32, description="姓名开头、身份证号或手机号")] = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[dict[str, Any]]:
+    r = Region.objects.filter(code=region).first()
+    if r is None:
+        raise NotFound(sel.not_found_message())
+    return [_resident_out(x) for x in sel.search_residents(request.auth, r, q)[:limit]]
+
+
+@router.post("/residents", response={201: ResidentOut, **ERRORS}, summary="登记实有人口")
+def create_resident(request: HttpRequest, payload: ResidentIn) -> Status:
+    grid = sel.get_grid(request.auth, payload.grid)
+    data = payload.model_dump()
+    data.pop("grid")
+    resident = basedata_services.add_resident(actor=request.auth, grid=grid, **data)
+    return Status(201, _resident_out(resident))
+
+
+# --- campaigns -------------------------------------------------------------------------------
+
+
+class CampaignIn(Schema):
+    region: RegionCode
+    title: Text(120)
+    description: Text(5000) = ""
+    due_on: dt.date
+
+
+class CampaignOut(Schema):
+    id: int
+    title: str
+    region: str
+    due_on: dt.date
+    status: str
+    progress: dict[str, int]
+
+
+class FindingSchema(Schema):
+    text: Text(2000)
+    outcome: Annotated[str, Field(max_length=16)]
+    rectify_by: dt.date | None = None
+
+
+class TaskReportIn(Schema):
+    findings: list[FindingSchema] = Field(default_factory=list, max_length=50)
+
+
+def _campaign_out(user: Any, c: Any) -> dict[str, Any]:
+    return {"id": c.pk, "title": c.title, "region": c.region_id, "due_on": c.due_on, "status": c.status,
+            "progress": sel.campaign_progress(user, c)}  # fmt: skip
+
+
+@router.post("/campaigns", response={201: CampaignOut, **ERRORS}, summary="发起排查行动（下发到各网格）")
+def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status:
+    region = _region(request.auth, payload.region)
+    c = campaign_services.launch_campaign(actor=request.auth, region=region, title=payload.title,
+                                          description=payload.description, due_on=payload.due_on)  # fmt: skip
+    return Status(201, _campaign_out(request.auth, c))
+
+
+@router.get("/campaigns", response={200: list[CampaignOut], **ERRORS}, summary="排查行动列表")
+def list_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
+    qs = sel.visible_campaigns(request.auth).order_by("-created_at")[:50]
+    return [_campaign_out(request.auth, c) for c in qs]
+
+
+@router.post("/campaign-tasks/{task_id}/report", response={200: CampaignOut, **ERRORS},
+             summary="上报本网格排查结果")  # fmt: skip
+def report_campaign_task(request: HttpRequest, task_id: Annotated[int, Field(ge=1, le=2**62)],
+                         payload: TaskReportIn) -> dict[str, Any]:  # fmt: skip
+    task = CampaignTask.objects.filter(sel.scope_q(request.auth), pk=task_id).select_related("campaign").first()
+    if task is None:
+        raise NotFound(sel.not_found_message())
+    campaign_services.report_task(
+        actor=request.auth, task=task,
+        findings=[campaign_services.FindingIn(f.text, f.outcome, f.rectify_by) for f in payload.findings],
+    )  # fmt: skip
+    return _campaign_out(request.auth, task.campaign)

@@ -20,10 +20,10 @@ def grid_tabs(context: dict[str, Any], current: str) -> dict[str, Any]:
     q = f"?region={region.code}" if region is not None and hasattr(region, "code") else ""
     tabs = []
     if sel.home_regions(user):
-        tabs += [("home", _("网格与覆盖"), reverse("grid:home") + q),
+        tabs += [("home", _("网格与覆盖"), reverse("grid:index") + q),
                  ("map", _("网格地图"), reverse("grid:map") + q)]  # fmt: skip
     if sel.own_grid_ids(user) and sel.is_grid_worker(user):
-        tabs += [("mine", _("我的网格"), reverse("grid:home")),
+        tabs += [("mine", _("我的网格"), reverse("grid:index")),
                  ("report", _("上报事件"), reverse("grid:report")),
                  ("worklog", _("日志与巡逻"), reverse("grid:worklog"))]  # fmt: skip
     if sel.may_use_grid(user):

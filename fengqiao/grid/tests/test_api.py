@@ -63,3 +63,52 @@ def test_reports_through_the_api_are_idempotent(gw):
     assert nul.status_code in (400, 422) and nul.json()["code"]
     listed = c.get("/api/v1/grid-reports", headers=h).json()
     assert [r["title"] for r in listed] == ["夜间有陌生人徘徊"]
+
+
+def test_key_people_base_data_and_campaigns_through_the_api(gw):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from fengqiao.grid.models import KeyPersonReveal
+    from fengqiao.grid.services import keypop
+
+    person = keypop.register_key_person(actor=gw.worker, grid=gw.grid, category="released", name="李大强",
+                                        risk="medium", id_number="420923198505054329")  # fmt: skip
+    c, h = api(gw.worker)
+    listed = c.get("/api/v1/key-people", headers=h).json()
+    assert listed[0]["name"] == "李*强" and "*" in listed[0]["id_number"]
+    r = c.post(f"/api/v1/key-people/{person.pk}/reveal", {"fields": ["name"], "reason": "x"},
+               content_type="application/json", headers=h)  # fmt: skip
+    assert r.status_code == 422 and not KeyPersonReveal.objects.exists()
+    r = c.post(f"/api/v1/key-people/{person.pk}/reveal", {"fields": ["name"], "reason": "走访前核对姓名"},
+               content_type="application/json", headers=h)  # fmt: skip
+    assert r.json() == {"name": "李大强"} and KeyPersonReveal.objects.count() == 1
+    r = c.post(f"/api/v1/key-people/{person.pk}/visits", {"visited_on": timezone.localdate().isoformat(),
+               "findings": "在家务农", "risk_after": "low"}, content_type="application/json", headers=h)  # fmt: skip
+    assert r.status_code == 201 and r.json()["was_late"] is False
+    other, oh = api(gw.world.township_dispatcher)
+    assert other.get("/api/v1/key-people", headers=oh).json() == []
+    assert other.post(f"/api/v1/key-people/{person.pk}/reveal", {"fields": ["name"], "reason": "想看看姓名"},
+                      content_type="application/json", headers=oh).status_code == 404  # fmt: skip
+
+    r = c.post("/api/v1/residents", {"grid": gw.grid.code, "name": "张三", "kind": "registered",
+               "id_number": "420923199001011231"}, content_type="application/json", headers=h)  # fmt: skip
+    assert r.status_code == 201
+    dup = c.post("/api/v1/residents", {"grid": gw.grid.code, "name": "张三", "kind": "registered",
+                 "id_number": "420923199001011231"}, content_type="application/json", headers=h)  # fmt: skip
+    assert dup.status_code == 409 and "重复" in dup.json()["message"]
+    found = c.get("/api/v1/residents", {"region": gw.world.village.code, "q": "张"}, headers=h).json()
+    assert [x["name"] for x in found] == ["张三"]
+
+    d, dh = api(gw.world.director)
+    due = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    made = d.post("/api/v1/campaigns", {"region": gw.world.village.code, "title": "校园周边排查", "due_on": due},
+                  content_type="application/json", headers=dh).json()  # fmt: skip
+    assert made["progress"]["tasks"] == 2
+    from fengqiao.grid.models import CampaignTask
+
+    task = CampaignTask.objects.get(campaign_id=made["id"], grid=gw.grid)
+    done = c.post(f"/api/v1/campaign-tasks/{task.pk}/report", {"findings": []}, content_type="application/json",
+                  headers=h).json()  # fmt: skip
+    assert done["progress"]["reported"] == 1

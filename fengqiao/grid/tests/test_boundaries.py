@@ -12,7 +12,7 @@ from fengqiao.regions import geometry as geo
 from fengqiao.regions.models import Grid, RegionBoundary
 from fengqiao.regions.selectors import child_boundaries, region_at
 
-from .conftest import square
+from fengqiao.grid.testing import square
 
 pytestmark = pytest.mark.django_db
 

@@ -184,7 +184,7 @@ def grid_create(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(f"{reverse('grid:home')}?region={region.code}")
+        return redirect(f"{reverse('grid:index')}?region={region.code}")
     messages.success(request, _("已建立网格%(code)s。") % {"code": grid.code})
     return _back(grid)
 
@@ -199,7 +199,7 @@ def region_boundary(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("%(name)s的边界已导入。") % {"name": region.name})
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(f"{reverse('grid:home')}?region={region.code}")
+    return redirect(f"{reverse('grid:index')}?region={region.code}")
 
 
 @login_required

@@ -23,6 +23,7 @@
     echarts.registerMap("fq-grid", { type: "FeatureCollection", features: features });
     var withCases = features.some(function (f) { return typeof f.properties.cases === "number"; });
     var option = {
+      animation: false,
       tooltip: {
         trigger: "item",
         formatter: function (p) {
@@ -54,7 +55,7 @@
     }
     if (points && points.length) {
       option.series.push({
-        type: "scatter", coordinateSystem: "geo", symbolSize: 6, zlevel: 2,
+        type: "scatter", coordinateSystem: "geo", geoIndex: 0, symbolSize: 7, z: 10,
         data: points.map(function (p) { return { value: p.value, code: p.code, title: p.title,
           itemStyle: { color: RISK[p.risk] || "#37474f", borderColor: "#fff", borderWidth: 0.5 } }; })
       });

@@ -13,6 +13,7 @@
   var list = document.getElementById("outbox");
   var net = document.getElementById("net-state");
   var flushing = false;
+  var flushes = 0; // finished sending rounds (tests and the curious can watch it)
   var results = {};
 
   function newKey() {
@@ -113,7 +114,7 @@
         });
       });
       return chain;
-    }).then(function () { flushing = false; updateNet(); return render(); },
+    }).then(function () { flushing = false; updateNet(); list.dataset.flushes = ++flushes; return render(); },
             function () { flushing = false; updateNet(); });
   }
 
