@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook, load_workbook
@@ -84,7 +85,18 @@ SHEETS = (
         Column(_lazy("纬度"), "latitude", False, ""), Column(_lazy("经度"), "longitude", False, ""),
     ), basedata.check_place, basedata.add_place),
 )  # fmt: skip
-SHEET_BY_TITLE = {str(s.title): s for s in SHEETS}
+TEMPLATE_LANGUAGE = "zh-hans"
+NOTE_PREFIX = "说明："
+
+
+def _sheet_by_title() -> dict[str, Sheet]:
+    with translation.override(TEMPLATE_LANGUAGE):
+        return {str(s.title): s for s in SHEETS}
+
+
+def _template_headers(sheet: Sheet) -> dict[str, str]:
+    with translation.override(TEMPLATE_LANGUAGE):
+        return {str(c.header): c.name for c in sheet.columns}
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,13 @@ class ImportReport:
 
 
 def template() -> bytes:
-    """The import template: one sheet per kind, headers, an example row, a note."""
+    """The import template: one sheet per kind, headers, an example row, a note. Always in
+    Chinese (the form the grid offices fill in), whatever the user's language."""
+    with translation.override(TEMPLATE_LANGUAGE):
+        return _template()
+
+
+def _template() -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     for sheet in SHEETS:
@@ -120,7 +138,7 @@ def template() -> bytes:
         for i, _c in enumerate(sheet.columns):
             ws.column_dimensions[chr(ord("A") + i)].width = 20
         if sheet.hint:
-            ws.cell(row=4, column=1, value=str(_("说明：")) + str(sheet.hint))
+            ws.cell(row=4, column=1, value=NOTE_PREFIX + str(sheet.hint))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -139,7 +157,7 @@ def _rows(ws: Any, sheet: Sheet) -> Iterator[tuple[int, dict[str, str]]]:
     header = next(rows, None)
     if header is None:
         return
-    names = {str(c.header): c.name for c in sheet.columns}
+    names = _template_headers(sheet)
     index: dict[str, int] = {}
     for i, h in enumerate(header):
         key = _cell(h).rstrip("*")
@@ -154,7 +172,7 @@ def _rows(ws: Any, sheet: Sheet) -> Iterator[tuple[int, dict[str, str]]]:
     for number, values in enumerate(rows, start=2):
         if values is None or all(_cell(v) == "" for v in values):
             continue
-        if _cell(values[0]).startswith(str(_("说明："))):
+        if _cell(values[0]).startswith(NOTE_PREFIX):
             continue
         yield number, {n: _cell(values[i]) if i < len(values) else "" for n, i in index.items()}
 
@@ -188,7 +206,8 @@ def import_workbook(
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise ValidationFailed(_("文件不是有效的Excel（.xlsx）文件，请使用导入模板。"), field="file") from exc
-    sheets = [(SHEET_BY_TITLE[ws.title], ws) for ws in wb.worksheets if ws.title in SHEET_BY_TITLE]
+    by_title = _sheet_by_title()
+    sheets = [(by_title[ws.title], ws) for ws in wb.worksheets if ws.title in by_title]
     if not sheets:
         raise ValidationFailed(_("文件中没有可识别的工作表（实有人口、实有房屋、组织、重点场所）。"), field="file")
     report = ImportReport(dry_run=dry_run)
