@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from shapely.geometry import Point
 from django.utils import timezone
+from shapely.geometry import Point
 
 from fengqiao.cases import services as case_services
 from fengqiao.cases import workflow
@@ -53,9 +53,7 @@ def build(org: DemoOrg, *, log: Log) -> None:
     county = org.county
     written = synthesize_county(county, log=None)
     log(f"  synthetic boundaries: {written} written")
-    villages = list(
-        Region.objects.subtree(county).filter(level=Level.VILLAGE).order_by("code")
-    )
+    villages = list(Region.objects.subtree(county).filter(level=Level.VILLAGE).order_by("code"))
     made = sum(_grids_of(v) for v in villages)
     log(f"  grids: {made} new in {len(villages)} villages")
     people = sum(_people_of(org, v) for v in villages)
@@ -110,32 +108,51 @@ def _people_of(org: DemoOrg, village: Region) -> int:
     count = 0
     for i, grid in enumerate(grids):
         grid_head = grid_services.add_worker(
-            actor=None, grid=grid, name=head.name, post=GridPost.HEAD,
-            employment=Employment.PART_TIME, phone=head.phone,
+            actor=None,
+            grid=grid,
+            name=head.name,
+            post=GridPost.HEAD,
+            employment=Employment.PART_TIME,
+            phone=head.phone,
             duties="村（社区）党组织书记兼任网格长",
-        )  # fmt: skip
+        )
         if i == 0 and account is not None:
             worker = grid_services.add_worker(
-                actor=None, grid=grid, name=account.display_name or account.username,
-                post=GridPost.WORKER, employment=Employment.FULL_TIME, phone=mobile(rng),
-                user=account, reports_to=grid_head, duties="专职网格员：信息采集、矛盾排查、上报",
-            )  # fmt: skip
+                actor=None,
+                grid=grid,
+                name=account.display_name or account.username,
+                post=GridPost.WORKER,
+                employment=Employment.FULL_TIME,
+                phone=mobile(rng),
+                user=account,
+                reports_to=grid_head,
+                duties="专职网格员：信息采集、矛盾排查、上报",
+            )
         else:
             p = person(rng, TODAY, min_age=25, max_age=55)
             worker = grid_services.add_worker(
-                actor=None, grid=grid, name=p.name, post=GridPost.WORKER,
+                actor=None,
+                grid=grid,
+                name=p.name,
+                post=GridPost.WORKER,
                 employment=Employment.FULL_TIME if rng.random() < 0.6 else Employment.PART_TIME,
-                phone=p.phone, reports_to=grid_head, duties="网格员：信息采集、矛盾排查、上报",
-            )  # fmt: skip
+                phone=p.phone,
+                reports_to=grid_head,
+                duties="网格员：信息采集、矛盾排查、上报",
+            )
         count += 2
         for b in range(rng.randint(1, 2)):
             p = person(rng, TODAY, min_age=35, max_age=68)
             grid_services.add_worker(
-                actor=None, grid=grid, name=p.name,
+                actor=None,
+                grid=grid,
+                name=p.name,
                 post=GridPost.BUILDING_HEAD if "社区" in village.name else GridPost.MICRO_HEAD,
-                employment=Employment.PART_TIME, phone=p.phone, reports_to=worker,
+                employment=Employment.PART_TIME,
+                phone=p.phone,
+                reports_to=worker,
                 duties=f"{b + 1}号楼栋" if "社区" in village.name else f"{b + 1}组",
-            )  # fmt: skip
+            )
             count += 1
     return count
 
@@ -154,7 +171,9 @@ def _locate_cases(county: Region) -> int:
         options = grids.get(region_id)
         if options is None:
             options = grids[region_id] = list(
-                Grid.objects.filter(region_id=region_id).filter(boundary__isnull=False).order_by("code")
+                Grid.objects.filter(region_id=region_id)
+                .filter(boundary__isnull=False)
+                .order_by("code")
             )
         if not options:
             continue
@@ -188,20 +207,44 @@ def _point_in(polygon: Any, rng: random.Random) -> Point:
 
 
 REPORTS = [
-    ("dispute", "两户村民因宅基地界线发生争执", "三组两户村民因新建围墙占地发生口角，双方情绪激动，需要调解。",
-     ReportOutcome.CASE, ""),
-    ("hazard", "村道旁电线杆倾斜存在安全隐患", "村道东侧一根电线杆倾斜约20度，下方有学生上下学经过。",
-     ReportOutcome.CASE, ""),
-    ("environment", "垃圾集中点清运不及时", "二组垃圾集中点三天未清运，有异味。",
-     ReportOutcome.ON_THE_SPOT, "已联系保洁员当天清运，并提醒村民分类投放。"),
-    ("dispute", "邻里因噪音发生争吵", "楼上住户夜间装修影响休息，双方争吵。",
-     ReportOutcome.ON_THE_SPOT, "现场劝导，双方约定装修时间为早八点至晚六点，已和解。"),
-]  # fmt: skip
+    (
+        "dispute",
+        "两户村民因宅基地界线发生争执",
+        "三组两户村民因新建围墙占地发生口角，双方情绪激动，需要调解。",
+        ReportOutcome.CASE,
+        "",
+    ),
+    (
+        "hazard",
+        "村道旁电线杆倾斜存在安全隐患",
+        "村道东侧一根电线杆倾斜约20度，下方有学生上下学经过。",
+        ReportOutcome.CASE,
+        "",
+    ),
+    (
+        "environment",
+        "垃圾集中点清运不及时",
+        "二组垃圾集中点三天未清运，有异味。",
+        ReportOutcome.ON_THE_SPOT,
+        "已联系保洁员当天清运，并提醒村民分类投放。",
+    ),
+    (
+        "dispute",
+        "邻里因噪音发生争吵",
+        "楼上住户夜间装修影响休息，双方争吵。",
+        ReportOutcome.ON_THE_SPOT,
+        "现场劝导，双方约定装修时间为早八点至晚六点，已和解。",
+    ),
+]
 
 
 def _field_reports(org: DemoOrg) -> int:
     worker = org.users.get("cun_wangge")
-    post = GridWorker.objects.filter(user=worker, is_active=True).select_related("grid__region").first()
+    post = (
+        GridWorker.objects.filter(user=worker, is_active=True)
+        .select_related("grid__region")
+        .first()
+    )
     if worker is None or post is None:
         return 0
     grid = post.grid

@@ -47,36 +47,66 @@ def _households(grid: Grid, rng: random.Random) -> int:
     made = 0
     community = "社区" in grid.region.name
     for h in range(rng.randint(4, 7)):
-        address = f"{grid.region.name.removesuffix('居委会').removesuffix('村委会')}{grid.name}{h + 1}号" + (
-            f"{rng.randint(1, 6)}单元{rng.randint(1, 6)}0{rng.randint(1, 4)}" if community else ""
+        address = (
+            f"{grid.region.name.removesuffix('居委会').removesuffix('村委会')}{grid.name}{h + 1}号"
+            + (
+                f"{rng.randint(1, 6)}单元{rng.randint(1, 6)}0{rng.randint(1, 4)}"
+                if community
+                else ""
+            )
         )
-        house = basedata.add_house(actor=None, grid=grid, address=address,
-                                   use=rng.choice([HouseUse.SELF] * 4 + [HouseUse.RENTED]))  # fmt: skip
+        house = basedata.add_house(
+            actor=None,
+            grid=grid,
+            address=address,
+            use=rng.choice([HouseUse.SELF] * 4 + [HouseUse.RENTED]),
+        )
         head = person(rng, TODAY, min_age=30, max_age=70)
         household_no = f"H{grid.code[-6:]}{h + 1:02d}"
         members = [(head, "户主", ResidentKind.REGISTERED)]
         spouse = person(rng, TODAY, min_age=28, max_age=68, male=not head.male)
         members.append((spouse, "配偶", ResidentKind.REGISTERED))
         if house.use == HouseUse.RENTED:
-            members.append((person(rng, TODAY, min_age=20, max_age=45), "租户", ResidentKind.FLOATING))
+            members.append(
+                (person(rng, TODAY, min_age=20, max_age=45), "租户", ResidentKind.FLOATING)
+            )
         for p, relation, kind in members:
             if basedata.duplicate_of("resident_id", p.id_number):
                 continue
-            basedata.add_resident(actor=None, grid=grid, house=house, name=p.name, kind=kind,
-                                  id_number=p.id_number, phone=p.phone, household_no=household_no,
-                                  relation=relation, address=address)  # fmt: skip
+            basedata.add_resident(
+                actor=None,
+                grid=grid,
+                house=house,
+                name=p.name,
+                kind=kind,
+                id_number=p.id_number,
+                phone=p.phone,
+                household_no=household_no,
+                relation=relation,
+                address=address,
+            )
             made += 1
     if rng.random() < 0.5:
-        basedata.add_organization(actor=None, grid=grid, name=f"云梦县{grid.region.name[:2]}{grid.name}便民超市",
-                                  kind=OrgKind.NON_PUBLIC, employees=rng.randint(2, 12))  # fmt: skip
+        basedata.add_organization(
+            actor=None,
+            grid=grid,
+            name=f"云梦县{grid.region.name[:2]}{grid.name}便民超市",
+            kind=OrgKind.NON_PUBLIC,
+            employees=rng.randint(2, 12),
+        )
     if rng.random() < 0.3:
-        basedata.add_place(actor=None, grid=grid, name=f"{grid.region.name[:2]}小学", kind=PlaceKind.SCHOOL)
+        basedata.add_place(
+            actor=None, grid=grid, name=f"{grid.region.name[:2]}小学", kind=PlaceKind.SCHOOL
+        )
     return made
 
 
 def base_data(org: DemoOrg, *, log: Log) -> None:
     rng = random.Random("demo-base-data")
-    made = sum(_households(g, random.Random(f"{rng.random()}:{g.code}")) for g in _grids(org, BASE_DATA_GRIDS))
+    made = sum(
+        _households(g, random.Random(f"{rng.random()}:{g.code}"))
+        for g in _grids(org, BASE_DATA_GRIDS)
+    )
     log(f"  residents: {made} new")
 
 
@@ -98,10 +128,18 @@ def key_people(org: DemoOrg, *, log: Log) -> None:
             # Plans started a while ago: some visits are due soon, a few already missed.
             started = today - dt.timedelta(days=rng.randint(0, 40))
             keypop.register_key_person(
-                actor=None, grid=grid, category=categories[i % len(categories)], name=p.name, risk=risk,
-                id_number=p.id_number, phone=p.phone, address=f"{grid.region.name}{rng.randint(1, 40)}号",
-                note="按期报到，情绪稳定。", responsible=post.user if post else None, today=started,
-            )  # fmt: skip
+                actor=None,
+                grid=grid,
+                category=categories[i % len(categories)],
+                name=p.name,
+                risk=risk,
+                id_number=p.id_number,
+                phone=p.phone,
+                address=f"{grid.region.name}{rng.randint(1, 40)}号",
+                note="按期报到，情绪稳定。",
+                responsible=post.user if post else None,
+                today=started,
+            )
             made += 1
     counts = keypop.sweep_missed_visits(today=today)
     log(f"  key people: {made} new; missed visits {counts}")
@@ -113,12 +151,18 @@ def campaign(org: DemoOrg, *, log: Log) -> None:
         return
     director = org.users["zhuren"]
     c = campaigns.launch_campaign(
-        actor=director, region=org.county, title=CAMPAIGN_TITLE,
+        actor=director,
+        region=org.county,
+        title=CAMPAIGN_TITLE,
         description="围绕婚恋家庭、邻里、土地山林等矛盾纠纷，逐户排查可能激化的风险，逐条上报。",
         due_on=timezone.localdate() + dt.timedelta(days=10),
-    )  # fmt: skip
+    )
     rng = random.Random("demo-campaign")
-    tasks = list(CampaignTask.objects.filter(campaign=c).select_related("grid__region").order_by("grid__code")[:30])
+    tasks = list(
+        CampaignTask.objects.filter(campaign=c)
+        .select_related("grid__region")
+        .order_by("grid__code")[:30]
+    )
     for task in tasks:
         post = GridWorker.objects.filter(grid=task.grid, is_active=True).exclude(user=None).first()
         if post is None:
@@ -126,10 +170,17 @@ def campaign(org: DemoOrg, *, log: Log) -> None:
         roll = rng.random()
         findings = []
         if roll < 0.3:
-            findings.append(campaigns.FindingIn("两户因宅基地界线积怨多年，近期有激化苗头", FindingOutcome.CASE))
+            findings.append(
+                campaigns.FindingIn("两户因宅基地界线积怨多年，近期有激化苗头", FindingOutcome.CASE)
+            )
         elif roll < 0.6:
-            findings.append(campaigns.FindingIn("村小学门口减速带损坏", FindingOutcome.RECTIFY,
-                                                timezone.localdate() + dt.timedelta(days=rng.randint(3, 15))))  # fmt: skip
+            findings.append(
+                campaigns.FindingIn(
+                    "村小学门口减速带损坏",
+                    FindingOutcome.RECTIFY,
+                    timezone.localdate() + dt.timedelta(days=rng.randint(3, 15)),
+                )
+            )
         campaigns.report_task(actor=post.user, task=task, findings=findings)
     log(f"  campaign: sent to {c.tasks.count()} grids, {len(tasks)} reported")
 

@@ -14,6 +14,10 @@ class GridConfig(AppConfig):
 
         nav.register(
             nav.NavItem(
-                key="grid", label=_("网格管理"), url_name="grid:index", order=40, visible=may_use_grid
+                key="grid",
+                label=_("网格管理"),
+                url_name="grid:index",
+                order=40,
+                visible=may_use_grid,
             )
         )

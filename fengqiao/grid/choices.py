@@ -13,7 +13,12 @@ class GridPost(models.TextChoices):
     BUILDING_HEAD = "building_head", _("楼栋长")
 
 
-POST_RANK = {GridPost.HEAD: 1, GridPost.WORKER: 2, GridPost.MICRO_HEAD: 3, GridPost.BUILDING_HEAD: 4}
+POST_RANK = {
+    GridPost.HEAD: 1,
+    GridPost.WORKER: 2,
+    GridPost.MICRO_HEAD: 3,
+    GridPost.BUILDING_HEAD: 4,
+}
 
 
 class Employment(models.TextChoices):
@@ -114,8 +119,11 @@ class VisitEvery(models.TextChoices):
 # Working days between two visits (the plan's cadence on the working-day calendar).
 VISIT_WORKDAYS = {VisitEvery.WEEK: 5, VisitEvery.MONTH: 21, VisitEvery.QUARTER: 63}
 # Default cadence by risk level.
-RISK_CADENCE = {KeyRisk.HIGH: VisitEvery.WEEK, KeyRisk.MEDIUM: VisitEvery.MONTH,
-                KeyRisk.LOW: VisitEvery.QUARTER}  # fmt: skip
+RISK_CADENCE = {
+    KeyRisk.HIGH: VisitEvery.WEEK,
+    KeyRisk.MEDIUM: VisitEvery.MONTH,
+    KeyRisk.LOW: VisitEvery.QUARTER,
+}
 
 
 class AlertLevel(models.TextChoices):

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from fengqiao.cases.models import Case
 from fengqiao.cases.selectors import visible_cases
-from fengqiao.core.errors import NotFound
-from fengqiao.grid.choices import POST_RANK
 from fengqiao.core import crypto
+from fengqiao.core.errors import NotFound
 from fengqiao.core.validators import is_phone
+from fengqiao.grid.choices import POST_RANK
 from fengqiao.grid.models import (
     Campaign,
     CampaignFinding,
@@ -54,7 +54,11 @@ VIEW_ROLES = frozenset(Role.values) - {Role.GRID_WORKER}
 
 def _center_paths(memberships: list[Membership], roles: frozenset[str]) -> list[str]:
     paths = sorted(
-        {m.unit.region_path for m in memberships if m.unit.kind == UnitKind.CENTER and m.role in roles}
+        {
+            m.unit.region_path
+            for m in memberships
+            if m.unit.kind == UnitKind.CENTER and m.role in roles
+        }
     )
     minimal: list[str] = []
     for path in paths:
@@ -102,8 +106,13 @@ def may_use_grid(user: User) -> bool:
     )
 
 
-def scope_q(user: User, *, roles: frozenset[str] = VIEW_ROLES, field: str = "region_path",
-            grid_field: str = "grid_id") -> Q:  # fmt: skip
+def scope_q(
+    user: User,
+    *,
+    roles: frozenset[str] = VIEW_ROLES,
+    field: str = "region_path",
+    grid_field: str = "grid_id",
+) -> Q:
     """The Q of the rows (with a region path and a grid) this user may see."""
     memberships = active_memberships(user)
     q = _path_q(_center_paths(memberships, roles), field)
@@ -260,8 +269,11 @@ def coverage(region: Region, *, missing_limit: int = 200) -> Coverage:
 
 def grid_cases(user: User, grid: Grid) -> QuerySet[Case]:
     """The cases of a grid that the user may see (the case scope applies, not the grid's)."""
-    return visible_cases(user).filter(grid=grid).select_related("category").order_by(
-        "-registered_at", "-id"
+    return (
+        visible_cases(user)
+        .filter(grid=grid)
+        .select_related("category")
+        .order_by("-registered_at", "-id")
     )
 
 
@@ -394,7 +406,12 @@ def search_residents(user: User, region: Region, q: str = "", kind: str = "") ->
     if q:
         digits = crypto.normalize_id_number(q)
         if len(digits) >= 15 and digits[:17].isdigit():
-            qs = qs.filter(id_number_hash__in=[crypto.keyed_hash(digits, kind=f"id:{t}") for t in ("resident_id", "passport", "other")])
+            qs = qs.filter(
+                id_number_hash__in=[
+                    crypto.keyed_hash(digits, kind=f"id:{t}")
+                    for t in ("resident_id", "passport", "other")
+                ]
+            )
         elif is_phone(q):
             qs = qs.filter(phone_hash=crypto.phone_hash(q))
         else:
@@ -422,7 +439,9 @@ def visible_campaigns(user: User) -> QuerySet[Campaign]:
     if user.is_superuser:
         return Campaign.objects.all()
     tasks = CampaignTask.objects.filter(scope_q(user)).values("campaign_id")
-    return Campaign.objects.filter(Q(pk__in=tasks) | _path_q(_center_paths(active_memberships(user), VIEW_ROLES)))
+    return Campaign.objects.filter(
+        Q(pk__in=tasks) | _path_q(_center_paths(active_memberships(user), VIEW_ROLES))
+    )
 
 
 def campaign_tasks(user: User, campaign: Campaign) -> QuerySet[CampaignTask]:

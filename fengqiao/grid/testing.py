@@ -36,22 +36,44 @@ class GridWorld:
 
 
 def build_grid_world(world: Any) -> GridWorld:
-    for region, bounds in ((world.county, COUNTY_BOX), (world.township, TOWNSHIP_BOX),
-                           (world.village, VILLAGE_BOX)):  # fmt: skip
-        region_services.set_boundary(region=region, geometry=square(*bounds),
-                                     source=BoundarySource.SYNTHETIC)  # fmt: skip
+    for region, bounds in (
+        (world.county, COUNTY_BOX),
+        (world.township, TOWNSHIP_BOX),
+        (world.village, VILLAGE_BOX),
+    ):
+        region_services.set_boundary(
+            region=region, geometry=square(*bounds), source=BoundarySource.SYNTHETIC
+        )
     west = grid_services.create_grid(
-        actor=world.director, village=world.village, name="第一网格",
-        boundary=square(113.70, 31.00, 113.71, 31.02), party_branch="第一网格党小组",
-    )  # fmt: skip
+        actor=world.director,
+        village=world.village,
+        name="第一网格",
+        boundary=square(113.70, 31.00, 113.71, 31.02),
+        party_branch="第一网格党小组",
+    )
     east = grid_services.create_grid(
-        actor=world.director, village=world.village, name="第二网格",
+        actor=world.director,
+        village=world.village,
+        name="第二网格",
         boundary=square(113.71, 31.00, 113.72, 31.02),
-    )  # fmt: skip
+    )
     worker = world.village_grid_worker
-    grid_services.add_worker(actor=world.director, grid=west, name="胡小兵", post=GridPost.WORKER,
-                             employment=Employment.FULL_TIME, phone="13900001111", user=worker)  # fmt: skip
+    grid_services.add_worker(
+        actor=world.director,
+        grid=west,
+        name="胡小兵",
+        post=GridPost.WORKER,
+        employment=Employment.FULL_TIME,
+        phone="13900001111",
+        user=worker,
+    )
     other = staff(world.village_center, Role.GRID_WORKER, "grid_worker_east")
-    grid_services.add_worker(actor=world.director, grid=east, name="王二", post=GridPost.WORKER,
-                             phone="13900002222", user=other)  # fmt: skip
+    grid_services.add_worker(
+        actor=world.director,
+        grid=east,
+        name="王二",
+        post=GridPost.WORKER,
+        phone="13900002222",
+        user=other,
+    )
     return GridWorld(world=world, grid=west, east=east, worker=worker, other_worker=other)

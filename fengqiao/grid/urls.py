@@ -32,5 +32,9 @@ urlpatterns = [
     path("campaigns/", campaigns.campaign_list, name="campaigns"),
     path("campaigns/<int:campaign_id>/", campaigns.campaign_detail, name="campaign"),
     path("campaigns/tasks/<int:task_id>/", campaigns.task_report, name="campaign_task"),
-    path("campaigns/findings/<int:finding_id>/rectified/", campaigns.finding_done, name="finding_done"),
+    path(
+        "campaigns/findings/<int:finding_id>/rectified/",
+        campaigns.finding_done,
+        name="finding_done",
+    ),
 ]

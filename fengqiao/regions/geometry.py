@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import shapely
+from django.utils.translation import gettext as _
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.prepared import prep
 from shapely.validation import explain_validity
-
-from django.utils.translation import gettext as _
 
 from fengqiao.core.errors import ValidationFailed
 

@@ -41,9 +41,7 @@ def boundary_feature(region: Region) -> dict[str, Any] | None:
 def child_boundaries(parent: Region) -> dict[str, Any]:
     """The parent's children's boundaries as one FeatureCollection (two queries)."""
     children = list(parent.children.order_by("code"))
-    boundaries = {
-        b.region_id: b for b in RegionBoundary.objects.filter(region__parent=parent)
-    }
+    boundaries = {b.region_id: b for b in RegionBoundary.objects.filter(region__parent=parent)}
     features = [
         geo.feature(boundaries[c.code].geometry, **_properties(c, boundaries[c.code]))
         for c in children

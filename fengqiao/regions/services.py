@@ -59,7 +59,9 @@ def set_boundary(
             ),
             box,
         ).select_related("region")
-        geo.check_no_overlap(geom, ((b.region.name, geo.from_geojson(b.geometry)) for b in siblings))
+        geo.check_no_overlap(
+            geom, ((b.region.name, geo.from_geojson(b.geometry)) for b in siblings)
+        )
     boundary = RegionBoundary.objects.filter(region=region).first() or RegionBoundary(region=region)
     boundary.geometry = geo.to_geojson(geom)
     boundary.source = source

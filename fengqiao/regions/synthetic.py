@@ -43,7 +43,9 @@ def county_shape(code: str, *, vertices: int = 72) -> Polygon:
     """A smooth irregular shape around the county's centre."""
     lon, lat, rx, ry = COUNTY_SHAPES.get(code, DEFAULT_SHAPE)
     rng = _rng(code)
-    waves = [(rng.uniform(0.04, 0.12), rng.randint(2, 6), rng.uniform(0, math.tau)) for _ in range(4)]
+    waves = [
+        (rng.uniform(0.04, 0.12), rng.randint(2, 6), rng.uniform(0, math.tau)) for _ in range(4)
+    ]
     points = []
     for i in range(vertices):
         angle = math.tau * i / vertices

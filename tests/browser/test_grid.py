@@ -64,7 +64,9 @@ def test_a_report_written_offline_is_sent_once_when_the_phone_is_back_online(
     screenshot(page, "grid-report-sent-phone")
 
 
-def test_a_lost_answer_is_sent_again_with_the_same_key_and_stored_once(live_server, gw, page_factory):
+def test_a_lost_answer_is_sent_again_with_the_same_key_and_stored_once(
+    live_server, gw, page_factory
+):
     page = page_factory("zh-CN", phone=True)
     _report_page(page, live_server.url)
     calls = []
@@ -110,9 +112,16 @@ def _some_cases(gw) -> None:
     for i, lon in enumerate(("113.703", "113.705", "113.716")):
         grid = gw.grid if float(lon) < 113.71 else gw.east
         worker = gw.worker if grid == gw.grid else gw.other_worker
-        field_services.submit_field_report(reporter=worker, grid=grid, key=f"map-case-{i:04d}",
-                                           category="dispute", title=f"纠纷{i}", text="一起邻里纠纷",
-                                           latitude="31.010", longitude=lon)  # fmt: skip
+        field_services.submit_field_report(
+            reporter=worker,
+            grid=grid,
+            key=f"map-case-{i:04d}",
+            category="dispute",
+            title=f"纠纷{i}",
+            text="一起邻里纠纷",
+            latitude="31.010",
+            longitude=lon,
+        )
 
 
 @pytest.mark.parametrize("lang, phone", [("zh-CN", False), ("en", False), ("zh-CN", True)])
@@ -124,12 +133,17 @@ def test_the_grid_map_draws_heat_and_points_and_clicks_through(
     log_in(page, live_server.url, "township_director")
     page.goto(f"{live_server.url}/grid/map/?region={gw.world.village.code}")
     page.wait_for_function("document.getElementById('map-summary').textContent !== ''")
-    size = page.evaluate("(() => { const c = document.querySelector('#grid-map canvas'); return [c.width, c.height]; })()")
+    size = page.evaluate(
+        "(() => { const c = document.querySelector('#grid-map canvas');"
+        " return [c.width, c.height]; })()"
+    )
     assert size[0] > 200 and size[1] > 200
     summary = page.inner_text("#map-summary")
     fits_the_screen(page)
     if lang == "en":
-        assert "2 grids" in summary and not CJK.search(page.inner_text("h1").replace(gw.world.village.full_name, ""))
+        assert "2 grids" in summary and not CJK.search(
+            page.inner_text("h1").replace(gw.world.village.full_name, "")
+        )
     else:
         assert "网格2个" in summary and "3件" in summary
     screenshot(page, f"grid-map{'-en' if lang == 'en' else ''}{'-phone' if phone else ''}")
@@ -146,7 +160,9 @@ def test_the_grid_map_draws_heat_and_points_and_clicks_through(
         assert page.locator("table.cases tbody tr").count() == 2
 
 
-def test_overview_public_page_and_import_report(live_server, gw, page_factory, screenshot, tmp_path):
+def test_overview_public_page_and_import_report(
+    live_server, gw, page_factory, screenshot, tmp_path
+):
     page = page_factory("zh-CN")
     log_in(page, live_server.url, "township_director")
     page.goto(f"{live_server.url}/grid/?region={gw.world.township.code}")

@@ -59,7 +59,9 @@ class GridDetailOut(GridOut):
 
 class GridPage(Schema):
     items: list[GridOut]
-    next_after: str | None = Field(None, description="下一页：把它作为 after 参数；为空表示没有更多")
+    next_after: str | None = Field(
+        None, description="下一页：把它作为 after 参数；为空表示没有更多"
+    )
 
 
 class GridIn(Schema):
@@ -67,11 +69,15 @@ class GridIn(Schema):
     name: Text(64)
     party_branch: Text(100) = ""
     party_secretary: Text(32) = ""
-    boundary: dict[str, Any] | None = Field(None, description="GeoJSON Polygon/MultiPolygon/Feature")
+    boundary: dict[str, Any] | None = Field(
+        None, description="GeoJSON Polygon/MultiPolygon/Feature"
+    )
 
 
 class BoundaryIn(Schema):
-    boundary: dict[str, Any] = Field(description="GeoJSON Polygon/MultiPolygon/Feature/FeatureCollection")
+    boundary: dict[str, Any] = Field(
+        description="GeoJSON Polygon/MultiPolygon/Feature/FeatureCollection"
+    )
     source: Annotated[str, Field(max_length=16)] = "imported"
 
 
@@ -118,17 +124,29 @@ class ReportOut(Schema):
 
 
 def _worker_out(w: Any) -> dict[str, Any]:
-    return {"id": w.pk, "name": w.name, "post": w.post, "employment": w.employment,
-            "phone": w.phone_mask, "has_account": w.user_id is not None}  # fmt: skip
+    return {
+        "id": w.pk,
+        "name": w.name,
+        "post": w.post,
+        "employment": w.employment,
+        "phone": w.phone_mask,
+        "has_account": w.user_id is not None,
+    }
 
 
 def _grid_out(g: Grid, workers: list[Any], *, detail: bool = False) -> dict[str, Any]:
     out = {
-        "code": g.code, "name": g.name, "village": g.region_id, "village_name": g.region.name,
-        "party_branch": g.party_branch, "party_secretary": g.party_secretary,
-        "is_active": g.is_active, "has_boundary": bool(g.boundary), "area_km2": g.area_km2,
+        "code": g.code,
+        "name": g.name,
+        "village": g.region_id,
+        "village_name": g.region.name,
+        "party_branch": g.party_branch,
+        "party_secretary": g.party_secretary,
+        "is_active": g.is_active,
+        "has_boundary": bool(g.boundary),
+        "area_km2": g.area_km2,
         "workers": [_worker_out(w) for w in workers],
-    }  # fmt: skip
+    }
     if detail:
         out["boundary"] = g.boundary
     return out
@@ -139,9 +157,16 @@ def _region(user: Any, code: str) -> Region:
 
 
 def _report_out(r: FieldReport) -> dict[str, Any]:
-    return {"id": r.pk, "grid": r.grid.code, "category": r.category, "title": r.title,
-            "outcome": r.outcome, "location_check": r.location_check,
-            "case": r.case.code if r.case_id else None, "observed_at": r.observed_at}  # fmt: skip
+    return {
+        "id": r.pk,
+        "grid": r.grid.code,
+        "category": r.category,
+        "title": r.title,
+        "outcome": r.outcome,
+        "location_check": r.location_check,
+        "case": r.case.code if r.case_id else None,
+        "observed_at": r.observed_at,
+    }
 
 
 @router.get("/grids", response={200: GridPage, **ERRORS}, summary="网格列表（本人可见范围）")
@@ -164,8 +189,10 @@ def list_grids(
     more = len(grids) > limit
     grids = grids[:limit]
     workers = sel.workers_by_grid([g.pk for g in grids])
-    return {"items": [_grid_out(g, workers[g.pk]) for g in grids],
-            "next_after": grids[-1].code if more else None}  # fmt: skip
+    return {
+        "items": [_grid_out(g, workers[g.pk]) for g in grids],
+        "next_after": grids[-1].code if more else None,
+    }
 
 
 @router.get("/grids/coverage", response={200: CoverageOut, **ERRORS}, summary="网格覆盖情况")
@@ -175,13 +202,22 @@ def grid_coverage(
     cov = sel.coverage(_region(request.auth, region))
 
     def row(r: Any) -> dict[str, Any]:
-        return {"code": r.region.code, "name": r.region.name, "villages": r.villages,
-                "villages_with_grids": r.villages_with_grids, "grids": r.grids,
-                "grids_with_workers": r.grids_with_workers,
-                "grids_with_boundary": r.grids_with_boundary}  # fmt: skip
+        return {
+            "code": r.region.code,
+            "name": r.region.name,
+            "villages": r.villages,
+            "villages_with_grids": r.villages_with_grids,
+            "grids": r.grids,
+            "grids_with_workers": r.grids_with_workers,
+            "grids_with_boundary": r.grids_with_boundary,
+        }
 
-    return {"region": cov.region.code, "total": row(cov.total), "rows": [row(r) for r in cov.rows],
-            "villages_without_grids": [v.code for v in cov.missing]}  # fmt: skip
+    return {
+        "region": cov.region.code,
+        "total": row(cov.total),
+        "rows": [row(r) for r in cov.rows],
+        "villages_without_grids": [v.code for v in cov.missing],
+    }
 
 
 @router.post("/grids", response={201: GridDetailOut, **ERRORS}, summary="新建网格")
@@ -190,9 +226,13 @@ def create_grid(request: HttpRequest, payload: GridIn) -> Status:
     if village is None:
         raise NotFound(sel.not_found_message())
     grid = grid_services.create_grid(
-        actor=request.auth, village=village, name=payload.name, boundary=payload.boundary,
-        party_branch=payload.party_branch, party_secretary=payload.party_secretary,
-    )  # fmt: skip
+        actor=request.auth,
+        village=village,
+        name=payload.name,
+        boundary=payload.boundary,
+        party_branch=payload.party_branch,
+        party_secretary=payload.party_secretary,
+    )
     return Status(201, _grid_out(grid, [], detail=True))
 
 
@@ -202,16 +242,22 @@ def get_grid(request: HttpRequest, code: GridCode) -> dict[str, Any]:
     return _grid_out(grid, sel.worker_chain(grid), detail=True)
 
 
-@router.put("/grids/{code}/boundary", response={200: GridDetailOut, **ERRORS}, summary="设置网格边界")
+@router.put(
+    "/grids/{code}/boundary", response={200: GridDetailOut, **ERRORS}, summary="设置网格边界"
+)
 def put_boundary(request: HttpRequest, code: GridCode, payload: BoundaryIn) -> dict[str, Any]:
     grid = sel.get_grid(request.auth, code)
-    grid = grid_services.set_grid_boundary(actor=request.auth, grid=grid, boundary=payload.boundary,
-                                           source=payload.source)  # fmt: skip
+    grid = grid_services.set_grid_boundary(
+        actor=request.auth, grid=grid, boundary=payload.boundary, source=payload.source
+    )
     return _grid_out(grid, sel.worker_chain(grid), detail=True)
 
 
-@router.get("/regions/{code}/boundaries", response={200: dict, **ERRORS},
-            summary="下级区划边界（GeoJSON FeatureCollection）")  # fmt: skip
+@router.get(
+    "/regions/{code}/boundaries",
+    response={200: dict, **ERRORS},
+    summary="下级区划边界（GeoJSON FeatureCollection）",
+)
 def region_boundaries(request: HttpRequest, code: RegionCode) -> dict[str, Any]:
     region = _region(request.auth, code)
     out = child_boundaries(region)
@@ -219,8 +265,11 @@ def region_boundaries(request: HttpRequest, code: RegionCode) -> dict[str, Any]:
     return out
 
 
-@router.get("/regions/{code}/grids.geojson", response={200: dict, **ERRORS},
-            summary="区划内网格边界（GeoJSON FeatureCollection，含案件数）")  # fmt: skip
+@router.get(
+    "/regions/{code}/grids.geojson",
+    response={200: dict, **ERRORS},
+    summary="区划内网格边界（GeoJSON FeatureCollection，含案件数）",
+)
 def region_grids(request: HttpRequest, code: RegionCode) -> dict[str, Any]:
     region = _region(request.auth, code)
     return sel.grid_collection(region, counts=sel.case_counts_by_grid(request.auth, region))
@@ -230,7 +279,9 @@ def region_grids(request: HttpRequest, code: RegionCode) -> dict[str, Any]:
     "/grid-reports",
     response={200: ReportOut, 201: ReportOut, **ERRORS},
     summary="网格员上报",
-    description="同一用户以同一 `Idempotency-Key` 重复提交，返回第一次的上报（200），不会重复登记。",
+    description=(
+        "同一用户以同一 `Idempotency-Key` 重复提交，返回第一次的上报（200），不会重复登记。"
+    ),
 )
 def submit_report(
     request: HttpRequest,
@@ -239,12 +290,20 @@ def submit_report(
 ) -> Status:
     grid = sel.get_grid(request.auth, payload.grid)
     result = field_services.submit_field_report(
-        reporter=request.auth, grid=grid, key=idempotency_key, category=payload.category,
-        title=payload.title, text=payload.text, outcome=payload.outcome,
-        resolution=payload.resolution, latitude=payload.latitude, longitude=payload.longitude,
-        observed_at=payload.observed_at, party_name=payload.party_name,
+        reporter=request.auth,
+        grid=grid,
+        key=idempotency_key,
+        category=payload.category,
+        title=payload.title,
+        text=payload.text,
+        outcome=payload.outcome,
+        resolution=payload.resolution,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        observed_at=payload.observed_at,
+        party_name=payload.party_name,
         party_phone=payload.party_phone,
-    )  # fmt: skip
+    )
     return Status(201 if result.created else 200, _report_out(result.report))
 
 
@@ -277,7 +336,9 @@ class KeyPersonOut(Schema):
 
 
 class RevealIn(Schema):
-    fields: list[Annotated[str, Field(max_length=16)]] = Field(max_length=5, description="name/id_number/phone/address/note")
+    fields: list[Annotated[str, Field(max_length=16)]] = Field(
+        max_length=5, description="name/id_number/phone/address/note"
+    )
     reason: Text(200)
 
 
@@ -295,14 +356,25 @@ class VisitOut(Schema):
 
 
 def _person_out(p: Any) -> dict[str, Any]:
-    return {"id": p.pk, "grid": p.grid.code, "category": p.category, "name": p.name_mask,
-            "id_number": p.id_number_mask, "phone": p.phone_mask, "risk": p.risk,
-            "visit_every": p.visit_every, "next_visit_due": p.next_visit_due,
-            "last_visited_on": p.last_visited_on}  # fmt: skip
+    return {
+        "id": p.pk,
+        "grid": p.grid.code,
+        "category": p.category,
+        "name": p.name_mask,
+        "id_number": p.id_number_mask,
+        "phone": p.phone_mask,
+        "risk": p.risk,
+        "visit_every": p.visit_every,
+        "next_visit_due": p.next_visit_due,
+        "last_visited_on": p.last_visited_on,
+    }
 
 
-@router.get("/key-people", response={200: list[KeyPersonOut], **ERRORS},
-            summary="重点人员（脱敏；仅网格员本网格、中心主任辖区）")  # fmt: skip
+@router.get(
+    "/key-people",
+    response={200: list[KeyPersonOut], **ERRORS},
+    summary="重点人员（脱敏；仅网格员本网格、中心主任辖区）",
+)
 def list_key_people(
     request: HttpRequest,
     overdue: bool = False,
@@ -315,22 +387,43 @@ def list_key_people(
     return [_person_out(p) for p in qs.order_by("pk")[:limit]]
 
 
-@router.post("/key-people/{person_id}/reveal", response={200: dict[str, str], **ERRORS},
-             summary="查看重点人员完整信息（须填事由，留痕）")  # fmt: skip
-def reveal_key_person(request: HttpRequest, person_id: Annotated[int, Field(ge=1, le=2**62)],
-                      payload: RevealIn) -> dict[str, str]:  # fmt: skip
+@router.post(
+    "/key-people/{person_id}/reveal",
+    response={200: dict[str, str], **ERRORS},
+    summary="查看重点人员完整信息（须填事由，留痕）",
+)
+def reveal_key_person(
+    request: HttpRequest, person_id: Annotated[int, Field(ge=1, le=2**62)], payload: RevealIn
+) -> dict[str, str]:
     person = keypop_services.get_person(request.auth, person_id)
-    return keypop_services.reveal(actor=request.auth, person=person, fields=payload.fields, reason=payload.reason)
+    return keypop_services.reveal(
+        actor=request.auth, person=person, fields=payload.fields, reason=payload.reason
+    )
 
 
-@router.post("/key-people/{person_id}/visits", response={201: VisitOut, **ERRORS}, summary="记录走访")
-def visit_key_person(request: HttpRequest, person_id: Annotated[int, Field(ge=1, le=2**62)],
-                     payload: VisitIn) -> Status:  # fmt: skip
+@router.post(
+    "/key-people/{person_id}/visits", response={201: VisitOut, **ERRORS}, summary="记录走访"
+)
+def visit_key_person(
+    request: HttpRequest, person_id: Annotated[int, Field(ge=1, le=2**62)], payload: VisitIn
+) -> Status:
     person = keypop_services.get_person(request.auth, person_id)
-    result = keypop_services.record_visit(actor=request.auth, person=person, visited_on=payload.visited_on,
-                                          findings=payload.findings, risk_after=payload.risk_after)  # fmt: skip
-    return Status(201, {"id": result.visit.pk, "visited_on": result.visit.visited_on,
-                        "was_late": result.visit.was_late, "next_visit_due": result.next_due})  # fmt: skip
+    result = keypop_services.record_visit(
+        actor=request.auth,
+        person=person,
+        visited_on=payload.visited_on,
+        findings=payload.findings,
+        risk_after=payload.risk_after,
+    )
+    return Status(
+        201,
+        {
+            "id": result.visit.pk,
+            "visited_on": result.visit.visited_on,
+            "was_late": result.visit.was_late,
+            "next_visit_due": result.next_due,
+        },
+    )
 
 
 # --- base data ---------------------------------------------------------------------------------
@@ -359,11 +452,20 @@ class ResidentIn(Schema):
 
 
 def _resident_out(r: Any) -> dict[str, Any]:
-    return {"id": r.pk, "grid": r.grid.code, "name": r.name, "kind": r.kind, "id_number": r.id_number_mask,
-            "phone": r.phone_mask, "household_no": r.household_no}  # fmt: skip
+    return {
+        "id": r.pk,
+        "grid": r.grid.code,
+        "name": r.name,
+        "kind": r.kind,
+        "id_number": r.id_number_mask,
+        "phone": r.phone_mask,
+        "household_no": r.household_no,
+    }
 
 
-@router.get("/residents", response={200: list[ResidentOut], **ERRORS}, summary="实有人口查询（按区划）")
+@router.get(
+    "/residents", response={200: list[ResidentOut], **ERRORS}, summary="实有人口查询（按区划）"
+)
 def list_residents(
     request: HttpRequest,
     region: Annotated[str, Query(max_length=12)],
@@ -415,15 +517,28 @@ class TaskReportIn(Schema):
 
 
 def _campaign_out(user: Any, c: Any) -> dict[str, Any]:
-    return {"id": c.pk, "title": c.title, "region": c.region_id, "due_on": c.due_on, "status": c.status,
-            "progress": sel.campaign_progress(user, c)}  # fmt: skip
+    return {
+        "id": c.pk,
+        "title": c.title,
+        "region": c.region_id,
+        "due_on": c.due_on,
+        "status": c.status,
+        "progress": sel.campaign_progress(user, c),
+    }
 
 
-@router.post("/campaigns", response={201: CampaignOut, **ERRORS}, summary="发起排查行动（下发到各网格）")
+@router.post(
+    "/campaigns", response={201: CampaignOut, **ERRORS}, summary="发起排查行动（下发到各网格）"
+)
 def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status:
     region = _region(request.auth, payload.region)
-    c = campaign_services.launch_campaign(actor=request.auth, region=region, title=payload.title,
-                                          description=payload.description, due_on=payload.due_on)  # fmt: skip
+    c = campaign_services.launch_campaign(
+        actor=request.auth,
+        region=region,
+        title=payload.title,
+        description=payload.description,
+        due_on=payload.due_on,
+    )
     return Status(201, _campaign_out(request.auth, c))
 
 
@@ -433,15 +548,26 @@ def list_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
     return [_campaign_out(request.auth, c) for c in qs]
 
 
-@router.post("/campaign-tasks/{task_id}/report", response={200: CampaignOut, **ERRORS},
-             summary="上报本网格排查结果")  # fmt: skip
-def report_campaign_task(request: HttpRequest, task_id: Annotated[int, Field(ge=1, le=2**62)],
-                         payload: TaskReportIn) -> dict[str, Any]:  # fmt: skip
-    task = CampaignTask.objects.filter(sel.scope_q(request.auth), pk=task_id).select_related("campaign").first()
+@router.post(
+    "/campaign-tasks/{task_id}/report",
+    response={200: CampaignOut, **ERRORS},
+    summary="上报本网格排查结果",
+)
+def report_campaign_task(
+    request: HttpRequest, task_id: Annotated[int, Field(ge=1, le=2**62)], payload: TaskReportIn
+) -> dict[str, Any]:
+    task = (
+        CampaignTask.objects.filter(sel.scope_q(request.auth), pk=task_id)
+        .select_related("campaign")
+        .first()
+    )
     if task is None:
         raise NotFound(sel.not_found_message())
     campaign_services.report_task(
-        actor=request.auth, task=task,
-        findings=[campaign_services.FindingIn(f.text, f.outcome, f.rectify_by) for f in payload.findings],
-    )  # fmt: skip
+        actor=request.auth,
+        task=task,
+        findings=[
+            campaign_services.FindingIn(f.text, f.outcome, f.rectify_by) for f in payload.findings
+        ],
+    )
     return _campaign_out(request.auth, task.campaign)

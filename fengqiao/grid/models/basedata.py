@@ -33,7 +33,9 @@ class House(GridOwned):
     """A house or flat (实有房屋)."""
 
     address = models.CharField(_("地址"), max_length=200)
-    use = models.CharField(_("用途"), max_length=16, choices=HouseUse.choices, default=HouseUse.SELF)
+    use = models.CharField(
+        _("用途"), max_length=16, choices=HouseUse.choices, default=HouseUse.SELF
+    )
     owner_name = models.CharField(_("产权人"), max_length=64, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 

@@ -67,6 +67,9 @@ class CampaignTask(models.Model):
         ]
         indexes = [models.Index(fields=["region_path", "status"], name="campaigntask_path")]
 
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.grid_id}"
+
 
 class CampaignFinding(models.Model):
     task = models.ForeignKey(
@@ -94,3 +97,6 @@ class CampaignFinding(models.Model):
         verbose_name = _("排查发现")
         verbose_name_plural = _("排查发现")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -81,6 +81,9 @@ class FieldReportPhoto(models.Model):
         verbose_name = _("上报照片")
         verbose_name_plural = _("上报照片")
 
+    def __str__(self) -> str:
+        return self.file.name
+
 
 class WorkLog(models.Model):
     """A grid worker's daily work log (民情日志): one per worker and day, edited in place."""
@@ -102,6 +105,9 @@ class WorkLog(models.Model):
             models.UniqueConstraint(fields=["worker", "grid", "day"], name="worklog_day")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.worker_id}"
+
 
 class Patrol(models.Model):
     """A patrol (巡逻): when, along which route (a GeoJSON LineString), what was found."""
@@ -122,3 +128,6 @@ class Patrol(models.Model):
         verbose_name_plural = _("巡逻记录")
         ordering = ["-started_at"]
         constraints = [models.UniqueConstraint(fields=["worker", "client_key"], name="patrol_key")]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.worker_id}"

@@ -112,6 +112,9 @@ class KeyPersonReveal(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["region_path", "-created_at"], name="reveal_path_time")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class KeyPersonVisit(models.Model):
     person = models.ForeignKey(
@@ -131,6 +134,9 @@ class KeyPersonVisit(models.Model):
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
         ordering = ["-visited_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.visited_on}"
 
     @property
     def findings(self) -> str:
@@ -158,3 +164,6 @@ class VisitAlert(models.Model):
             models.UniqueConstraint(fields=["person", "level", "due_on"], name="visitalert_once")
         ]
         indexes = [models.Index(fields=["region_path", "resolved_at"], name="visitalert_path")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.level} {self.due_on}"

@@ -48,7 +48,8 @@ def _choice(value: str, choices: Any, label: str, field: str) -> str:
             return v
     names = "、".join(str(t) for _v, t in choices.choices)
     raise ValidationFailed(
-        _("%(label)s“%(value)s”无效，应为：%(names)s。") % {"label": label, "value": value[:20], "names": names},
+        _("%(label)s“%(value)s”无效，应为：%(names)s。")
+        % {"label": label, "value": value[:20], "names": names},
         field=field,
     )
 
@@ -57,31 +58,47 @@ def _phone(value: str, label: str) -> str:
     value = clean_text(value, label, max_length=20, required=False, field="phone")
     if value and not is_phone(value):
         raise ValidationFailed(
-            _("%(label)s“%(value)s”格式不正确，请填写11位手机号或带区号的固定电话。") % {"label": label, "value": value},
+            _("%(label)s“%(value)s”格式不正确，请填写11位手机号或带区号的固定电话。")
+            % {"label": label, "value": value},
             field="phone",
         )
     return value
 
 
 def check_resident(
-    *, name: str, kind: str, id_type: str = IdType.RESIDENT_ID, id_number: str = "",
-    phone: str = "", household_no: str = "", relation: str = "", address: str = "",
-) -> dict[str, Any]:  # fmt: skip
+    *,
+    name: str,
+    kind: str,
+    id_type: str = IdType.RESIDENT_ID,
+    id_number: str = "",
+    phone: str = "",
+    household_no: str = "",
+    relation: str = "",
+    address: str = "",
+) -> dict[str, Any]:
     """The cleaned fields of a resident, or a :class:`ValidationFailed` naming the field."""
     data = {
         "name": clean_text(name, _("姓名"), max_length=64, field="name"),
         "kind": _choice(kind, ResidentKind, _("人口类型"), "kind"),
         "id_type": _choice(id_type or IdType.RESIDENT_ID, IdType, _("证件类型"), "id_type"),
-        "household_no": clean_text(household_no, _("户号"), max_length=32, required=False, field="household_no"),
-        "relation": clean_text(relation, _("与户主关系"), max_length=16, required=False, field="relation"),
-        "address": clean_text(address, _("现住址"), max_length=200, required=False, field="address"),
+        "household_no": clean_text(
+            household_no, _("户号"), max_length=32, required=False, field="household_no"
+        ),
+        "relation": clean_text(
+            relation, _("与户主关系"), max_length=16, required=False, field="relation"
+        ),
+        "address": clean_text(
+            address, _("现住址"), max_length=200, required=False, field="address"
+        ),
         "phone": _phone(phone, _("联系电话")),
-    }  # fmt: skip
-    number = crypto.normalize_id_number(clean_text(id_number, _("证件号码"), max_length=32, required=False,
-                                                   field="id_number"))  # fmt: skip
+    }
+    number = crypto.normalize_id_number(
+        clean_text(id_number, _("证件号码"), max_length=32, required=False, field="id_number")
+    )
     if data["id_type"] == IdType.RESIDENT_ID and number and not is_resident_id(number):
         raise ValidationFailed(
-            _("身份证号码“%(value)s”不正确（请核对位数、出生日期和最后一位校验码）。") % {"value": crypto.mask_id_number(number)},
+            _("身份证号码“%(value)s”不正确（请核对位数、出生日期和最后一位校验码）。")
+            % {"value": crypto.mask_id_number(number)},
             field="id_number",
         )
     if data["kind"] == ResidentKind.REGISTERED and not number:
@@ -91,32 +108,52 @@ def check_resident(
 
 
 def resident_hash(id_type: str, id_number: str) -> str:
-    return crypto.keyed_hash(crypto.normalize_id_number(id_number), kind=f"id:{id_type}") if id_number else ""
+    return (
+        crypto.keyed_hash(crypto.normalize_id_number(id_number), kind=f"id:{id_type}")
+        if id_number
+        else ""
+    )
 
 
 def duplicate_of(id_type: str, id_number: str) -> Resident | None:
     key = resident_hash(id_type, id_number)
-    return Resident.objects.filter(id_number_hash=key).select_related("grid__region").first() if key else None
+    return (
+        Resident.objects.filter(id_number_hash=key).select_related("grid__region").first()
+        if key
+        else None
+    )
 
 
 def _duplicate_error(existing: Resident) -> Conflict:
     return Conflict(
         _("该证件号码已登记在%(grid)s（%(name)s），不能重复登记。")
-        % {"grid": f"{existing.grid.region.name}{existing.grid.name}", "name": crypto.mask_name(existing.name)},
+        % {
+            "grid": f"{existing.grid.region.name}{existing.grid.name}",
+            "name": crypto.mask_name(existing.name),
+        },
         field="id_number",
     )
 
 
 @transaction.atomic
-def add_resident(*, actor: User | None, grid: Grid, house: House | None = None, **fields: Any) -> Resident:
+def add_resident(
+    *, actor: User | None, grid: Grid, house: House | None = None, **fields: Any
+) -> Resident:
     _require(actor, grid)
     data = check_resident(**fields)
     existing = duplicate_of(data["id_type"], data["id_number"])
     if existing is not None:
         raise _duplicate_error(existing)
-    resident = Resident(grid=grid, house=house, name=data["name"], kind=data["kind"], id_type=data["id_type"],
-                        household_no=data["household_no"], relation=data["relation"],
-                        address=data["address"])  # fmt: skip
+    resident = Resident(
+        grid=grid,
+        house=house,
+        name=data["name"],
+        kind=data["kind"],
+        id_type=data["id_type"],
+        household_no=data["household_no"],
+        relation=data["relation"],
+        address=data["address"],
+    )
     resident.set_id_number(data["id_number"])
     resident.set_phone(data["phone"])
     if data["id_type"] == IdType.RESIDENT_ID and data["id_number"]:
@@ -126,18 +163,24 @@ def add_resident(*, actor: User | None, grid: Grid, house: House | None = None, 
         with transaction.atomic():
             resident.save()
     except IntegrityError as exc:  # the same person registered at the same moment
-        raise _duplicate_error(duplicate_of(data["id_type"], data["id_number"]) or resident) from exc
+        raise _duplicate_error(
+            duplicate_of(data["id_type"], data["id_number"]) or resident
+        ) from exc
     audit(actor=actor, action="basedata.resident", obj=resident, grid=grid.code)
     return resident
 
 
-def check_house(*, address: str, use: str = HouseUse.SELF, owner_name: str = "", note: str = "") -> dict[str, Any]:
+def check_house(
+    *, address: str, use: str = HouseUse.SELF, owner_name: str = "", note: str = ""
+) -> dict[str, Any]:
     return {
         "address": clean_text(address, _("地址"), max_length=200, field="address"),
         "use": _choice(use or HouseUse.SELF, HouseUse, _("用途"), "use"),
-        "owner_name": clean_text(owner_name, _("产权人"), max_length=64, required=False, field="owner_name"),
+        "owner_name": clean_text(
+            owner_name, _("产权人"), max_length=64, required=False, field="owner_name"
+        ),
         "note": clean_text(note, _("备注"), max_length=200, required=False, field="note"),
-    }  # fmt: skip
+    }
 
 
 @transaction.atomic
@@ -145,7 +188,10 @@ def add_house(*, actor: User | None, grid: Grid, **fields: Any) -> House:
     _require(actor, grid)
     data = check_house(**fields)
     if House.objects.filter(grid=grid, address=data["address"]).exists():
-        raise Conflict(_("该网格已登记地址为“%(address)s”的房屋。") % {"address": data["address"]}, field="address")
+        raise Conflict(
+            _("该网格已登记地址为“%(address)s”的房屋。") % {"address": data["address"]},
+            field="address",
+        )
     house = House.objects.create(grid=grid, **data)
     audit(actor=actor, action="basedata.house", obj=house, grid=grid.code)
     return house
@@ -154,15 +200,23 @@ def add_house(*, actor: User | None, grid: Grid, **fields: Any) -> House:
 def _credit_code(value: str) -> str:
     value = (value or "").strip().upper()
     if value and (len(value) != 18 or any(c not in CREDIT_CODE_CHARS for c in value)):
-        raise ValidationFailed(_("统一社会信用代码“%(value)s”应为18位数字或大写字母。") % {"value": value[:20]},
-                               field="credit_code")  # fmt: skip
+        raise ValidationFailed(
+            _("统一社会信用代码“%(value)s”应为18位数字或大写字母。") % {"value": value[:20]},
+            field="credit_code",
+        )
     return value
 
 
 def check_organization(
-    *, name: str, kind: str, credit_code: str = "", contact: str = "", phone: str = "",
-    address: str = "", employees: Any = 0,
-) -> dict[str, Any]:  # fmt: skip
+    *,
+    name: str,
+    kind: str,
+    credit_code: str = "",
+    contact: str = "",
+    phone: str = "",
+    address: str = "",
+    employees: Any = 0,
+) -> dict[str, Any]:
     try:
         count = int(employees or 0)
     except (TypeError, ValueError) as exc:
@@ -177,7 +231,7 @@ def check_organization(
         "phone": _phone(phone, _("联系电话")),
         "address": clean_text(address, _("地址"), max_length=200, required=False, field="address"),
         "employees": count,
-    }  # fmt: skip
+    }
 
 
 @transaction.atomic
@@ -185,7 +239,9 @@ def add_organization(*, actor: User | None, grid: Grid, **fields: Any) -> Organi
     _require(actor, grid)
     data = check_organization(**fields)
     if Organization.objects.filter(grid=grid, name=data["name"]).exists():
-        raise Conflict(_("该网格已登记名为“%(name)s”的组织。") % {"name": data["name"]}, field="name")
+        raise Conflict(
+            _("该网格已登记名为“%(name)s”的组织。") % {"name": data["name"]}, field="name"
+        )
     phone = data.pop("phone")
     org = Organization(grid=grid, **data)
     org.set_phone(phone)
@@ -195,9 +251,14 @@ def add_organization(*, actor: User | None, grid: Grid, **fields: Any) -> Organi
 
 
 def check_place(
-    *, name: str, kind: str, address: str = "", contact: str = "", latitude: Any = None,
+    *,
+    name: str,
+    kind: str,
+    address: str = "",
+    contact: str = "",
+    latitude: Any = None,
     longitude: Any = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     lat, lon = parse_location(latitude, longitude)
     return {
         "name": clean_text(name, _("名称"), max_length=120, field="name"),
@@ -206,7 +267,7 @@ def check_place(
         "contact": clean_text(contact, _("负责人"), max_length=64, required=False, field="contact"),
         "latitude": lat,
         "longitude": lon,
-    }  # fmt: skip
+    }
 
 
 @transaction.atomic
@@ -214,7 +275,9 @@ def add_place(*, actor: User | None, grid: Grid, **fields: Any) -> Place:
     _require(actor, grid)
     data = check_place(**fields)
     if Place.objects.filter(grid=grid, name=data["name"]).exists():
-        raise Conflict(_("该网格已登记名为“%(name)s”的场所。") % {"name": data["name"]}, field="name")
+        raise Conflict(
+            _("该网格已登记名为“%(name)s”的场所。") % {"name": data["name"]}, field="name"
+        )
     place = Place.objects.create(grid=grid, **data)
     audit(actor=actor, action="basedata.place", obj=place, grid=grid.code)
     return place

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fengqiao.cases import services as case_services
-from fengqiao.cases.choices import Channel, PartyRole
+from fengqiao.cases.choices import Channel
 from fengqiao.cases.models import Case
 from fengqiao.core.errors import PermissionDenied, ValidationFailed
 from fengqiao.grid import selectors as sel
@@ -22,6 +21,7 @@ from fengqiao.grid.models import Campaign, CampaignFinding, CampaignTask, GridWo
 from fengqiao.grid.services.audit import audit
 from fengqiao.grid.services.common import clean_text
 from fengqiao.grid.services.field import center_for, register_grid_case
+from fengqiao.intake.types import AppealIn, PartyIn
 from fengqiao.notifications.services import notify
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Unit, User
@@ -41,7 +41,11 @@ class FindingIn:
 
 def _issuer(actor: User, region: Region) -> Unit:
     for m in active_memberships(actor):
-        if m.role in LAUNCH_ROLES and m.unit.kind == UnitKind.CENTER and region.path.startswith(m.unit.region_path):
+        if (
+            m.role in LAUNCH_ROLES
+            and m.unit.kind == UnitKind.CENTER
+            and region.path.startswith(m.unit.region_path)
+        ):
             return m.unit
     raise PermissionDenied(_("您没有在%(region)s发起排查的权限。") % {"region": region.name})
 
@@ -53,14 +57,23 @@ def launch_campaign(
     """Send a campaign to every active grid under ``region``; tell their workers."""
     issuer = _issuer(actor, region)
     title = clean_text(title, _("排查主题"), max_length=120, field="title")
-    description = clean_text(description, _("排查要求"), max_length=5000, required=False, field="description")
+    description = clean_text(
+        description, _("排查要求"), max_length=5000, required=False, field="description"
+    )
     if due_on < timezone.localdate():
         raise ValidationFailed(_("上报截止日期不能早于今天。"), field="due_on")
-    campaign = Campaign.objects.create(title=title, description=description, region=region,
-                                       region_path=region.path, issuer=issuer, created_by=actor,
-                                       due_on=due_on)  # fmt: skip
-    grids = Grid.objects.filter(region_path__gte=region.path, region_path__lt=region.path + PATH_END,
-                                is_active=True).values_list("pk", "region_path")  # fmt: skip
+    campaign = Campaign.objects.create(
+        title=title,
+        description=description,
+        region=region,
+        region_path=region.path,
+        issuer=issuer,
+        created_by=actor,
+        due_on=due_on,
+    )
+    grids = Grid.objects.filter(
+        region_path__gte=region.path, region_path__lt=region.path + PATH_END, is_active=True
+    ).values_list("pk", "region_path")
     batch: list[CampaignTask] = []
     count = 0
     for pk, path in grids.iterator(chunk_size=BATCH):
@@ -72,17 +85,25 @@ def launch_campaign(
     CampaignTask.objects.bulk_create(batch)
     count += len(batch)
     if count == 0:
-        raise ValidationFailed(_("%(region)s下没有网格，无法发起排查。") % {"region": region.name}, field="region")
+        raise ValidationFailed(
+            _("%(region)s下没有网格，无法发起排查。") % {"region": region.name}, field="region"
+        )
     workers = User.objects.filter(
         pk__in=GridWorker.objects.filter(grid__campaigntask__campaign=campaign, is_active=True)
-        .exclude(user=None).values("user_id")
-    )  # fmt: skip
+        .exclude(user=None)
+        .values("user_id")
+    )
     link = reverse("grid:campaign", args=[campaign.pk])
-    transaction.on_commit(lambda: notify(
-        recipients=list(workers), title=_("排查任务：%(title)s") % {"title": title},
-        body=_("请于%(due)s前完成本网格的排查并上报。") % {"due": due_on.isoformat()},
-        link=link, kind="grid_campaign", dedupe_key=f"grid-campaign:{campaign.pk}",
-    ))  # fmt: skip
+    transaction.on_commit(
+        lambda: notify(
+            recipients=list(workers),
+            title=_("排查任务：%(title)s") % {"title": title},
+            body=_("请于%(due)s前完成本网格的排查并上报。") % {"due": due_on.isoformat()},
+            link=link,
+            kind="grid_campaign",
+            dedupe_key=f"grid-campaign:{campaign.pk}",
+        )
+    )
     audit(actor=actor, action="campaign.launch", obj=campaign, tasks=count)
     return campaign
 
@@ -95,7 +116,11 @@ def _may_report(actor: User, task: CampaignTask) -> bool:
 def report_task(*, actor: User, task: CampaignTask, findings: list[FindingIn]) -> CampaignTask:
     """A grid's findings (none is a finding too: "排查无隐患"). Cases are registered at once;
     rectifications need a deadline."""
-    task = CampaignTask.objects.select_for_update().select_related("grid__region", "campaign").get(pk=task.pk)
+    task = (
+        CampaignTask.objects.select_for_update()
+        .select_related("grid__region", "campaign")
+        .get(pk=task.pk)
+    )
     if not _may_report(actor, task):
         raise PermissionDenied(_("您不是该网格的网格员，不能为它上报。"))
     if task.campaign.status != CampaignStatus.ACTIVE:
@@ -105,8 +130,12 @@ def report_task(*, actor: User, task: CampaignTask, findings: list[FindingIn]) -
         text = clean_text(f.text, _("第%(n)d条发现") % {"n": i}, max_length=2000, field="findings")
         if f.outcome not in FindingOutcome.values:
             raise ValidationFailed(_("第%(n)d条发现的处置方式无效。") % {"n": i}, field="findings")
-        if f.outcome == FindingOutcome.RECTIFY and (f.rectify_by is None or f.rectify_by < timezone.localdate()):
-            raise ValidationFailed(_("第%(n)d条发现需要不早于今天的整改期限。") % {"n": i}, field="findings")
+        if f.outcome == FindingOutcome.RECTIFY and (
+            f.rectify_by is None or f.rectify_by < timezone.localdate()
+        ):
+            raise ValidationFailed(
+                _("第%(n)d条发现需要不早于今天的整改期限。") % {"n": i}, field="findings"
+            )
         cleaned.append((text, f))
     for text, f in cleaned:
         finding = CampaignFinding(task=task, text=text, outcome=f.outcome)
@@ -120,25 +149,42 @@ def report_task(*, actor: User, task: CampaignTask, findings: list[FindingIn]) -
     task.reported_at = timezone.now()
     task.reported_by = actor
     task.save(update_fields=["status", "reported_at", "reported_by"])
-    audit(actor=actor, action="campaign.report", obj=task, region_path=task.region_path, findings=len(cleaned))
+    audit(
+        actor=actor,
+        action="campaign.report",
+        obj=task,
+        region_path=task.region_path,
+        findings=len(cleaned),
+    )
     return task
 
 
 def _case_for(actor: User, task: CampaignTask, text: str) -> Case:
     post = GridWorker.objects.filter(grid=task.grid, user=actor, is_active=True).first()
-    title = f"{task.campaign.title}：{text}"[:200]
-    return register_grid_case(
-        actor=actor, center=center_for(actor, task.grid.region), channel=Channel.GRID,
-        title=title, description=text, region=task.grid.region, grid=task.grid, kind="hazard",
-        parties=[case_services.PartyInput(name=post.name if post else str(actor), role=PartyRole.APPLICANT,
-                                          phone=post.phone if post else "")],
+    appeal = AppealIn(
+        center=center_for(actor, task.grid.region),
+        channel=Channel.GRID,
+        title=f"{task.campaign.title}：{text}"[:200],
+        description=text,
+        region=task.grid.region,
+        parties=(
+            PartyIn(name=post.name if post else str(actor), phone=post.phone if post else ""),
+        ),
+        kind="hazard",
+        grid=task.grid,
         note=_("排查行动“%(title)s”发现") % {"title": task.campaign.title},
-    )  # fmt: skip
+        extra={"campaign": task.campaign_id},
+    )
+    return register_grid_case(appeal, actor=actor)
 
 
 @transaction.atomic
 def finish_rectification(*, actor: User, finding: CampaignFinding, note: str) -> CampaignFinding:
-    finding = CampaignFinding.objects.select_for_update().select_related("task__grid__region").get(pk=finding.pk)
+    finding = (
+        CampaignFinding.objects.select_for_update()
+        .select_related("task__grid__region")
+        .get(pk=finding.pk)
+    )
     if not _may_report(actor, finding.task):
         raise PermissionDenied(_("您没有处理该整改任务的权限。"))
     if finding.outcome != FindingOutcome.RECTIFY:
@@ -149,7 +195,9 @@ def finish_rectification(*, actor: User, finding: CampaignFinding, note: str) ->
     finding.rectify_status = RectifyStatus.DONE
     finding.rectified_at = timezone.now()
     finding.save(update_fields=["rectify_note", "rectify_status", "rectified_at"])
-    audit(actor=actor, action="campaign.rectified", obj=finding, region_path=finding.task.region_path)
+    audit(
+        actor=actor, action="campaign.rectified", obj=finding, region_path=finding.task.region_path
+    )
     return finding
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -25,25 +26,27 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fengqiao.cases import services as case_services
-from fengqiao.cases.choices import Channel, PartyRole
+from fengqiao.cases.choices import Channel
 from fengqiao.cases.models import Case
+from fengqiao.cases.selectors import REGISTER_ROLES
 from fengqiao.core.errors import PermissionDenied, ValidationFailed
 from fengqiao.core.validators import is_phone
 from fengqiao.grid.choices import CATEGORY_KIND, LocationCheck, ReportCategory, ReportOutcome
 from fengqiao.grid.models import FieldReport, FieldReportPhoto, GridWorker, Patrol, WorkLog
 from fengqiao.grid.services.audit import audit
 from fengqiao.grid.services.common import clean_text
+from fengqiao.intake.services import register_appeal
+from fengqiao.intake.types import AppealIn, Door, PartyIn
 from fengqiao.org.choices import UnitKind
 from fengqiao.org.models import Unit, User
 from fengqiao.org.selectors import active_memberships
 from fengqiao.regions import geometry as geo
 from fengqiao.regions.models import Grid, Region, RegionBoundary
-from fengqiao.routing.services import register_and_route
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
-MAX_PHOTOS = 6
+MAX_PHOTOS = 5  # what one registration takes as attachments
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png", b"RIFF": "image/webp"}
+CASE_PHOTO_TYPES = ("image/jpeg", "image/png")  # what a case takes as attachments
 
 
 @dataclass(frozen=True)
@@ -52,21 +55,29 @@ class Submitted:
     created: bool
 
 
-def register_grid_case(**kwargs: Any) -> Case:
-    """The one call by which grid management registers a case (the spine's registration).
-
-    Today ``routing.services.register_and_route``; when ``intake.services.register_appeal``
-    lands on main this becomes that one call."""
-    return register_and_route(**kwargs)
+def register_grid_case(
+    appeal: AppealIn, *, actor: User, key: str = "", photos: Sequence[UploadedFile] = ()
+) -> Case:
+    """The one call by which grid management registers a case: the spine's registration,
+    through the grid door. ``key`` (the report's own) makes it idempotent as well."""
+    return register_appeal(
+        appeal=appeal,
+        door=Door.GRID,
+        actor=actor,
+        key=key or None,
+        principal=f"grid:{actor.pk}" if key else "",
+        attachments=photos,
+    ).case
 
 
 def check_key(key: str) -> str:
     key = (key or "").strip()
     if not KEY_RE.match(key):
         raise ValidationFailed(
-            _("提交编号无效（应为8～64位字母、数字或 _.:-）。"), code="invalid_idempotency_key",
+            _("提交编号无效（应为8～64位字母、数字或 _.:-）。"),
+            code="invalid_idempotency_key",
             field="key",
-        )  # fmt: skip
+        )
     return key
 
 
@@ -75,8 +86,9 @@ def parse_location(lat: Any, lon: Any) -> tuple[Decimal | None, Decimal | None]:
     if lat in (None, "") and lon in (None, ""):
         return None, None
     try:
-        la, lo = Decimal(str(lat)).quantize(Decimal("0.000001")), Decimal(str(lon)).quantize(
-            Decimal("0.000001")
+        la, lo = (
+            Decimal(str(lat)).quantize(Decimal("0.000001")),
+            Decimal(str(lon)).quantize(Decimal("0.000001")),
         )
     except (InvalidOperation, ValueError) as exc:
         raise ValidationFailed(_("定位的经纬度不是有效数字。"), field="location") from exc
@@ -97,7 +109,9 @@ def check_location(grid: Grid, lat: Decimal | None, lon: Decimal | None) -> str:
     county = RegionBoundary.objects.filter(region_id=county_code).select_related("region").first()
     if county is not None and not geo.contains_point(geo.from_geojson(county.geometry), x, y):
         raise ValidationFailed(
-            _("定位点（经度%(lon)s，纬度%(lat)s）不在%(county)s范围内，请重新定位，或清除定位后再提交。")
+            _(
+                "定位点（经度%(lon)s，纬度%(lat)s）不在%(county)s范围内，请重新定位，或清除定位后再提交。"
+            )
             % {"lon": f"{x:.6f}", "lat": f"{y:.6f}", "county": county.region.name},
             field="location",
         )
@@ -129,7 +143,8 @@ def _check_photos(photos: Sequence[UploadedFile]) -> list[tuple[UploadedFile, st
             raise ValidationFailed(_("照片文件为空。"), field="photos")
         if p.size > settings.ATTACHMENT_MAX_BYTES:
             raise ValidationFailed(
-                _("照片不能超过%(mb)dMB。") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+                _("照片不能超过%(mb)dMB。")
+                % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
                 field="photos",
             )
         out.append((p, _photo_type(p)))
@@ -147,9 +162,9 @@ def center_for(reporter: User, village: Region) -> Unit:
     """The center a grid case is registered at: the reporter's own center covering the
     village, else the nearest center above the village."""
     for m in active_memberships(reporter):
-        if m.unit.kind == UnitKind.CENTER and village.path.startswith(m.unit.region_path):
-            if m.role in case_services.REGISTER_ROLES:
-                return m.unit
+        covers = m.unit.kind == UnitKind.CENTER and village.path.startswith(m.unit.region_path)
+        if covers and m.role in REGISTER_ROLES:
+            return m.unit
     center = (
         Unit.objects.filter(
             kind=UnitKind.CENTER, is_active=True, region_id__in=village.ancestor_codes
@@ -203,9 +218,12 @@ def submit_field_report(
     title = clean_text(title, _("标题"), max_length=200, field="title")
     text = clean_text(text, _("情况描述"), max_length=5000, field="text")
     resolution = clean_text(
-        resolution, _("处置情况"), max_length=2000, field="resolution",
+        resolution,
+        _("处置情况"),
+        max_length=2000,
+        field="resolution",
         required=outcome == ReportOutcome.ON_THE_SPOT,
-    )  # fmt: skip
+    )
     party_name = clean_text(party_name, _("当事人姓名"), max_length=64, required=False)
     party_phone = clean_text(party_phone, _("当事人电话"), max_length=20, required=False)
     if party_phone and not is_phone(party_phone):
@@ -232,12 +250,18 @@ def submit_field_report(
         with transaction.atomic():
             report.save()  # first: a concurrent twin waits here on the unique key
             if outcome == ReportOutcome.CASE:
-                report.case = _register(report, post, party_name, party_phone, now)
+                report.case = _register(report, post, party_name, party_phone, checked_photos, now)
                 report.save(update_fields=["case"])
             _store_photos(report, checked_photos, reporter)
-            audit(actor=reporter, action="grid.report", obj=report, grid=grid.code,
-                  outcome=outcome, location=check,
-                  case=report.case.code if report.case else "")  # fmt: skip
+            audit(
+                actor=reporter,
+                action="grid.report",
+                obj=report,
+                grid=grid.code,
+                outcome=outcome,
+                location=check,
+                case=report.case.code if report.case else "",
+            )
     except IntegrityError:
         existing = FieldReport.objects.filter(reporter=reporter, client_key=key).first()
         if existing is None:
@@ -247,7 +271,12 @@ def submit_field_report(
 
 
 def _register(
-    report: FieldReport, post: GridWorker, party_name: str, party_phone: str, now: dt.datetime
+    report: FieldReport,
+    post: GridWorker,
+    party_name: str,
+    party_phone: str,
+    photos: list[tuple[UploadedFile, str]],
+    now: dt.datetime,
 ) -> Case:
     grid = report.grid
     reporter = report.reporter
@@ -255,26 +284,28 @@ def _register(
         LocationCheck.OUTSIDE: _("定位不在本网格内，请核实。"),
         LocationCheck.NO_BOUNDARY: _("网格未划定边界，定位未核验。"),
     }.get(report.location_check, "")
-    applicant = case_services.PartyInput(
-        name=party_name or post.name or str(reporter),
-        role=PartyRole.APPLICANT,
-        phone=party_phone or post.phone,
+    applicant = PartyIn(
+        name=party_name or post.name or str(reporter), phone=party_phone or post.phone
     )
-    return register_grid_case(
-        actor=reporter,
+    appeal = AppealIn(
         center=center_for(reporter, grid.region),
         channel=Channel.GRID,
         title=report.title,
         description=report.text,
         region=grid.region,
-        grid=grid,
+        parties=(applicant,),
         kind=CATEGORY_KIND[report.category],
         latitude=report.latitude,
         longitude=report.longitude,
-        parties=[applicant],
+        grid=grid,
         note=note,
-        now=now,
+        extra={"field_report": report.pk, "location_check": report.location_check},
+        registered_at=now,
     )
+    uploads = [u for u, ctype in photos if ctype in CASE_PHOTO_TYPES]
+    for u in uploads:
+        u.seek(0)
+    return register_grid_case(appeal, actor=reporter, key=report.client_key, photos=uploads)
 
 
 def _store_photos(report: FieldReport, photos: list[tuple[UploadedFile, str]], actor: User) -> None:
@@ -283,14 +314,12 @@ def _store_photos(report: FieldReport, photos: list[tuple[UploadedFile, str]], a
         for chunk in upload.chunks():
             digest.update(chunk)
         upload.seek(0)
-        photo = FieldReportPhoto(report=report, content_type=ctype, size=upload.size,
-                                 sha256=digest.hexdigest())  # fmt: skip
+        photo = FieldReportPhoto(
+            report=report, content_type=ctype, size=upload.size, sha256=digest.hexdigest()
+        )
         ext = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}[ctype]
         photo.file.save(f"r{report.pk}{ext}", upload, save=False)
         photo.save()
-        if report.case is not None and ctype in ("image/jpeg", "image/png"):
-            upload.seek(0)
-            case_services.add_attachment(case=report.case, upload=upload, actor=actor)
 
 
 # --- work log and patrols ---------------------------------------------------------------------
@@ -314,8 +343,13 @@ def save_work_log(
         day=day,
         defaults={"content": content, "households_visited": households_visited},
     )
-    audit(actor=worker, action="grid.worklog", obj=log, region_path=grid.region_path,
-          day=day.isoformat())  # fmt: skip
+    audit(
+        actor=worker,
+        action="grid.worklog",
+        obj=log,
+        region_path=grid.region_path,
+        day=day.isoformat(),
+    )
     return log
 
 
@@ -334,21 +368,24 @@ def _route(route: Any) -> tuple[dict[str, Any] | None, float]:
         raise ValidationFailed(_("巡逻路线应有2到5000个点。"), field="route")
     points = []
     for c in coords:
-        if not (isinstance(c, list) and len(c) >= 2 and all(isinstance(v, (int, float)) for v in c[:2])):
+        if not (
+            isinstance(c, list) and len(c) >= 2 and all(isinstance(v, (int, float)) for v in c[:2])
+        ):
             raise ValidationFailed(_("巡逻路线的坐标格式有误。"), field="route")
         lon, lat = float(c[0]), float(c[1])
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise ValidationFailed(_("巡逻路线的坐标超出经纬度范围。"), field="route")
         points.append([round(lon, 6), round(lat, 6)])
-    km = sum(_haversine(a, b) for a, b in zip(points, points[1:], strict=False))
+    km = sum(_haversine(a, b) for a, b in itertools.pairwise(points))
     return {"type": "LineString", "coordinates": points}, round(km, 3)
 
 
 def _haversine(a: list[float], b: list[float]) -> float:
     lon1, lat1, lon2, lat2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
@@ -379,11 +416,16 @@ def record_patrol(
     try:
         with transaction.atomic():
             patrol = Patrol.objects.create(
-                worker=worker, grid=grid, client_key=key, started_at=started_at,
-                ended_at=ended_at, route=line, distance_km=km, findings=findings,
-            )  # fmt: skip
+                worker=worker,
+                grid=grid,
+                client_key=key,
+                started_at=started_at,
+                ended_at=ended_at,
+                route=line,
+                distance_km=km,
+                findings=findings,
+            )
             audit(actor=worker, action="grid.patrol", obj=patrol, region_path=grid.region_path)
     except IntegrityError:
         return Patrol.objects.get(worker=worker, client_key=key)
     return patrol
-

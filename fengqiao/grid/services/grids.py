@@ -38,7 +38,9 @@ def _checked_boundary(grid: Grid | None, village: Region, data: Any) -> Any:
     geom = geo.parse_polygon(data)
     village_boundary = RegionBoundary.objects.filter(region=village).first()
     if village_boundary is not None:
-        geo.check_within(geom, geo.from_geojson(village_boundary.geometry), parent_name=village.name)
+        geo.check_within(
+            geom, geo.from_geojson(village_boundary.geometry), parent_name=village.name
+        )
     siblings = region_services.overlapping_box(
         Grid.objects.filter(region=village, is_active=True).filter(boundary__isnull=False),
         geo.bounds(geom),
@@ -75,7 +77,9 @@ def create_grid(
         require_manager(actor, village)
     name = clean_text(name, _("网格名称"), max_length=64, field="name")
     if Grid.objects.filter(region=village, name=name).exists():
-        raise Conflict(_("%(village)s已有名为“%(name)s”的网格。") % {"village": village.name, "name": name})
+        raise Conflict(
+            _("%(village)s已有名为“%(name)s”的网格。") % {"village": village.name, "name": name}
+        )
     grid = Grid(
         region=village,
         name=name,
@@ -171,14 +175,16 @@ def add_worker(
     phone = clean_text(phone, _("服务电话"), max_length=20, required=False, field="phone")
     if phone and not is_phone(phone):
         raise ValidationFailed(
-            _("服务电话“%(phone)s”格式不正确，请填写11位手机号或带区号的固定电话。") % {"phone": phone},
+            _("服务电话“%(phone)s”格式不正确，请填写11位手机号或带区号的固定电话。")
+            % {"phone": phone},
             field="phone",
         )
     if reports_to is not None and reports_to.grid_id != grid.pk:
         raise ValidationFailed(_("上级必须是同一网格的人员。"), field="reports_to")
-    if user is not None and GridWorker.objects.filter(
-        grid=grid, user=user, post=post, is_active=True
-    ).exists():
+    if (
+        user is not None
+        and GridWorker.objects.filter(grid=grid, user=user, post=post, is_active=True).exists()
+    ):
         raise Conflict(_("%(name)s已在该网格担任此岗位。") % {"name": name})
     worker = GridWorker(
         grid=grid,
@@ -194,8 +200,15 @@ def add_worker(
     worker.save()
     if user is not None and hasattr(user, "_fq_grid_ids"):
         del user._fq_grid_ids
-    audit(actor=actor, action="grid.worker.add", obj=worker, region_path=grid.region_path,
-          grid=grid.code, name=name, post=post)  # fmt: skip
+    audit(
+        actor=actor,
+        action="grid.worker.add",
+        obj=worker,
+        region_path=grid.region_path,
+        grid=grid.code,
+        name=name,
+        post=post,
+    )
     return worker
 
 
@@ -207,8 +220,13 @@ def remove_worker(*, actor: User, worker: GridWorker) -> GridWorker:
         worker.is_active = False
         worker.save(update_fields=["is_active"])
         GridWorker.objects.filter(reports_to=worker).update(reports_to=worker.reports_to)
-        audit(actor=actor, action="grid.worker.remove", obj=worker,
-              region_path=worker.grid.region_path, name=worker.name)  # fmt: skip
+        audit(
+            actor=actor,
+            action="grid.worker.remove",
+            obj=worker,
+            region_path=worker.grid.region_path,
+            name=worker.name,
+        )
     return worker
 
 
@@ -219,6 +237,12 @@ def import_region_boundary(*, actor: User, region: Region, boundary: Any) -> Reg
     stored = region_services.set_boundary(
         region=region, geometry=boundary, source=BoundarySource.IMPORTED
     )
-    audit(actor=actor, action="region.boundary", obj=stored, region_path=region.path,
-          region=region.code, area_km2=stored.area_km2)  # fmt: skip
+    audit(
+        actor=actor,
+        action="region.boundary",
+        obj=stored,
+        region_path=region.path,
+        region=region.code,
+        area_km2=stored.area_km2,
+    )
     return stored

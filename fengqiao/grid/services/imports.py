@@ -10,10 +10,10 @@ others: nothing already valid is lost for a bad row beside it.
 from __future__ import annotations
 
 import io
-from zipfile import BadZipFile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from zipfile import BadZipFile
 
 from django.db import transaction
 from django.utils import translation
@@ -54,37 +54,69 @@ class Sheet:
 
 GRID = Column(_lazy("网格编码"), "grid", True, "420923100001001")
 SHEETS = (
-    Sheet("residents", _lazy("实有人口"), (
-        GRID, Column(_lazy("姓名"), "name", True, "张三"),
-        Column(_lazy("人口类型"), "kind", True, str(ResidentKind.REGISTERED.label)),
-        Column(_lazy("证件类型"), "id_type", False, str(IdType.RESIDENT_ID.label)),
-        Column(_lazy("证件号码"), "id_number", False, "420923199001011234"),
-        Column(_lazy("联系电话"), "phone", False, "13800138000"),
-        Column(_lazy("户号"), "household_no", False, "H0001"),
-        Column(_lazy("与户主关系"), "relation", False, "户主"),
-        Column(_lazy("现住址"), "address", False, "城关镇朝阳社区1栋101"),
-    ), basedata.check_resident, basedata.add_resident,
-        _lazy("人口类型：户籍人口、流动人口、境外人员；户籍人口须填身份证号码。")),
-    Sheet("houses", _lazy("实有房屋"), (
-        GRID, Column(_lazy("地址"), "address", True, "城关镇朝阳社区1栋101"),
-        Column(_lazy("用途"), "use", False, str(HouseUse.SELF.label)),
-        Column(_lazy("产权人"), "owner_name", False, "张三"),
-        Column(_lazy("备注"), "note", False, ""),
-    ), basedata.check_house, basedata.add_house),
-    Sheet("organizations", _lazy("组织"), (
-        GRID, Column(_lazy("名称"), "name", True, "云梦县某某商贸有限公司"),
-        Column(_lazy("类型"), "kind", True, str(OrgKind.NON_PUBLIC.label)),
-        Column(_lazy("统一社会信用代码"), "credit_code", False, ""),
-        Column(_lazy("负责人"), "contact", False, ""), Column(_lazy("联系电话"), "phone", False, ""),
-        Column(_lazy("地址"), "address", False, ""), Column(_lazy("从业人数"), "employees", False, "12"),
-    ), basedata.check_organization, basedata.add_organization),
-    Sheet("places", _lazy("重点场所"), (
-        GRID, Column(_lazy("名称"), "name", True, "云梦县某某小学"),
-        Column(_lazy("类型"), "kind", True, str(PlaceKind.SCHOOL.label)),
-        Column(_lazy("地址"), "address", False, ""), Column(_lazy("负责人"), "contact", False, ""),
-        Column(_lazy("纬度"), "latitude", False, ""), Column(_lazy("经度"), "longitude", False, ""),
-    ), basedata.check_place, basedata.add_place),
-)  # fmt: skip
+    Sheet(
+        "residents",
+        _lazy("实有人口"),
+        (
+            GRID,
+            Column(_lazy("姓名"), "name", True, "张三"),
+            Column(_lazy("人口类型"), "kind", True, str(ResidentKind.REGISTERED.label)),
+            Column(_lazy("证件类型"), "id_type", False, str(IdType.RESIDENT_ID.label)),
+            Column(_lazy("证件号码"), "id_number", False, "420923199001011234"),
+            Column(_lazy("联系电话"), "phone", False, "13800138000"),
+            Column(_lazy("户号"), "household_no", False, "H0001"),
+            Column(_lazy("与户主关系"), "relation", False, "户主"),
+            Column(_lazy("现住址"), "address", False, "城关镇朝阳社区1栋101"),
+        ),
+        basedata.check_resident,
+        basedata.add_resident,
+        _lazy("人口类型：户籍人口、流动人口、境外人员；户籍人口须填身份证号码。"),
+    ),
+    Sheet(
+        "houses",
+        _lazy("实有房屋"),
+        (
+            GRID,
+            Column(_lazy("地址"), "address", True, "城关镇朝阳社区1栋101"),
+            Column(_lazy("用途"), "use", False, str(HouseUse.SELF.label)),
+            Column(_lazy("产权人"), "owner_name", False, "张三"),
+            Column(_lazy("备注"), "note", False, ""),
+        ),
+        basedata.check_house,
+        basedata.add_house,
+    ),
+    Sheet(
+        "organizations",
+        _lazy("组织"),
+        (
+            GRID,
+            Column(_lazy("名称"), "name", True, "云梦县某某商贸有限公司"),
+            Column(_lazy("类型"), "kind", True, str(OrgKind.NON_PUBLIC.label)),
+            Column(_lazy("统一社会信用代码"), "credit_code", False, ""),
+            Column(_lazy("负责人"), "contact", False, ""),
+            Column(_lazy("联系电话"), "phone", False, ""),
+            Column(_lazy("地址"), "address", False, ""),
+            Column(_lazy("从业人数"), "employees", False, "12"),
+        ),
+        basedata.check_organization,
+        basedata.add_organization,
+    ),
+    Sheet(
+        "places",
+        _lazy("重点场所"),
+        (
+            GRID,
+            Column(_lazy("名称"), "name", True, "云梦县某某小学"),
+            Column(_lazy("类型"), "kind", True, str(PlaceKind.SCHOOL.label)),
+            Column(_lazy("地址"), "address", False, ""),
+            Column(_lazy("负责人"), "contact", False, ""),
+            Column(_lazy("纬度"), "latitude", False, ""),
+            Column(_lazy("经度"), "longitude", False, ""),
+        ),
+        basedata.check_place,
+        basedata.add_place,
+    ),
+)
 TEMPLATE_LANGUAGE = "zh-hans"
 NOTE_PREFIX = "说明："
 
@@ -166,7 +198,8 @@ def _rows(ws: Any, sheet: Sheet) -> Iterator[tuple[int, dict[str, str]]]:
     missing = [str(c.header) for c in sheet.columns if c.required and c.name not in index]
     if missing:
         raise ValidationFailed(
-            _("工作表“%(sheet)s”缺少列：%(cols)s（请使用导入模板）。") % {"sheet": sheet.title, "cols": "、".join(missing)},
+            _("工作表“%(sheet)s”缺少列：%(cols)s（请使用导入模板）。")
+            % {"sheet": sheet.title, "cols": "、".join(missing)},
             field="file",
         )
     for number, values in enumerate(rows, start=2):
@@ -187,7 +220,9 @@ class _Grids:
     def __init__(self, actor: User, region: Region | None) -> None:
         self.qs = sel.visible_grids(actor) if actor is not None else Grid.objects.all()
         if region is not None:
-            self.qs = self.qs.filter(region_path__gte=region.path, region_path__lt=region.path + PATH_END)
+            self.qs = self.qs.filter(
+                region_path__gte=region.path, region_path__lt=region.path + PATH_END
+            )
         self.cache: dict[str, Grid | None] = {}
 
     def get(self, code: str) -> Grid | None:
@@ -205,11 +240,15 @@ def import_workbook(
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ValidationFailed(_("文件不是有效的Excel（.xlsx）文件，请使用导入模板。"), field="file") from exc
+        raise ValidationFailed(
+            _("文件不是有效的Excel（.xlsx）文件，请使用导入模板。"), field="file"
+        ) from exc
     by_title = _sheet_by_title()
     sheets = [(by_title[ws.title], ws) for ws in wb.worksheets if ws.title in by_title]
     if not sheets:
-        raise ValidationFailed(_("文件中没有可识别的工作表（实有人口、实有房屋、组织、重点场所）。"), field="file")
+        raise ValidationFailed(
+            _("文件中没有可识别的工作表（实有人口、实有房屋、组织、重点场所）。"), field="file"
+        )
     report = ImportReport(dry_run=dry_run)
     grids = _Grids(actor, region)
     for sheet, ws in sheets:
@@ -218,7 +257,9 @@ def import_workbook(
         for number, row in _rows(ws, sheet):
             report.rows += 1
             if report.rows > MAX_ROWS:
-                raise ValidationFailed(_("一次最多导入%(n)d行，请分批导入。") % {"n": MAX_ROWS}, field="file")
+                raise ValidationFailed(
+                    _("一次最多导入%(n)d行，请分批导入。") % {"n": MAX_ROWS}, field="file"
+                )
             error = _check_row(sheet, row, grids, seen, number, actor)
             if error is not None:
                 report.errors.append(RowError(str(sheet.title), number, *error))
@@ -250,7 +291,9 @@ def _check_row(
             return str(column.header), str(_("必填项为空。"))
     grid = grids.get(row["grid"])
     if grid is None:
-        return _header(sheet, "grid"), str(_("网格“%(code)s”不存在或不在您的管辖范围内。") % {"code": row["grid"][:20]})
+        return _header(sheet, "grid"), str(
+            _("网格“%(code)s”不存在或不在您的管辖范围内。") % {"code": row["grid"][:20]}
+        )
     if not basedata.may_edit(actor, grid):
         return _header(sheet, "grid"), str(_("您没有维护该网格基础数据的权限。"))
     fields = {k: v for k, v in row.items() if k != "grid"}
@@ -261,7 +304,9 @@ def _check_row(
     key = _row_key(sheet, grid, data)
     if key:
         if key in seen:
-            return _header(sheet, _key_field(sheet)), str(_("与第%(row)d行重复。") % {"row": seen[key]})
+            return _header(sheet, _key_field(sheet)), str(
+                _("与第%(row)d行重复。") % {"row": seen[key]}
+            )
         seen[key] = number
     if sheet.key == "residents" and data["id_number"]:
         existing = basedata.duplicate_of(data["id_type"], data["id_number"])
@@ -284,8 +329,19 @@ def export_residents(*, actor: User, region: Region, limit: int = 100_000) -> by
     """The residents of ``region`` the actor may see, masked, as a workbook (streamed rows)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(str(_("实有人口")))
-    ws.append([str(_("网格编码")), str(_("网格")), str(_("姓名")), str(_("人口类型")), str(_("证件号码")),
-               str(_("联系电话")), str(_("户号")), str(_("与户主关系")), str(_("现住址"))])  # fmt: skip
+    ws.append(
+        [
+            str(_("网格编码")),
+            str(_("网格")),
+            str(_("姓名")),
+            str(_("人口类型")),
+            str(_("证件号码")),
+            str(_("联系电话")),
+            str(_("户号")),
+            str(_("与户主关系")),
+            str(_("现住址")),
+        ]
+    )
     qs = (
         Resident.objects.filter(sel.scope_q(actor))
         .filter(region_path__gte=region.path, region_path__lt=region.path + PATH_END)
@@ -297,8 +353,19 @@ def export_residents(*, actor: User, region: Region, limit: int = 100_000) -> by
         if limit <= 0:
             break
         limit -= 1
-        ws.append([r.grid.code, f"{r.grid.region.name}{r.grid.name}", r.name, str(kinds.get(r.kind, r.kind)),
-                   r.id_number_mask, r.phone_mask, r.household_no, r.relation, r.address])  # fmt: skip
+        ws.append(
+            [
+                r.grid.code,
+                f"{r.grid.region.name}{r.grid.name}",
+                r.name,
+                str(kinds.get(r.kind, r.kind)),
+                r.id_number_mask,
+                r.phone_mask,
+                r.household_no,
+                r.relation,
+                r.address,
+            ]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -42,8 +42,13 @@ from fengqiao.org.models import Membership, User
 from fengqiao.regions.models import Grid
 
 SUPERVISE_AFTER = 3  # working days past the due date before supervision
-FIELD_LABELS = {"name": _lazy("姓名"), "id_number": _lazy("身份证号"), "phone": _lazy("联系电话"),
-                "address": _lazy("住址"), "note": _lazy("管控情况")}  # fmt: skip
+FIELD_LABELS = {
+    "name": _lazy("姓名"),
+    "id_number": _lazy("身份证号"),
+    "phone": _lazy("联系电话"),
+    "address": _lazy("住址"),
+    "note": _lazy("管控情况"),
+}
 
 
 def _may_register(actor: User, grid: Grid) -> bool:
@@ -85,20 +90,36 @@ def register_key_person(
     if visit_every not in VisitEvery.values:
         raise ValidationFailed(_("走访频次无效。"), field="visit_every")
     name = clean_text(name, _("姓名"), max_length=64, field="name")
-    id_number = crypto.normalize_id_number(clean_text(id_number, _("身份证号"), max_length=18, required=False))
+    id_number = crypto.normalize_id_number(
+        clean_text(id_number, _("身份证号"), max_length=18, required=False)
+    )
     if id_number and not is_resident_id(id_number):
-        raise ValidationFailed(_("身份证号码不正确（请核对位数、出生日期和最后一位校验码）。"), field="id_number")
+        raise ValidationFailed(
+            _("身份证号码不正确（请核对位数、出生日期和最后一位校验码）。"), field="id_number"
+        )
     phone = clean_text(phone, _("联系电话"), max_length=20, required=False, field="phone")
     if phone and not is_phone(phone):
         raise ValidationFailed(_("联系电话格式不正确。"), field="phone")
-    if id_number and KeyPerson.objects.filter(
-        category=category, id_number_hash=crypto.id_number_hash(id_number)
-    ).exists():
-        raise Conflict(_("该人员已登记为%(category)s，不能重复登记。") % {"category": KeyCategory(category).label},
-                       field="id_number")  # fmt: skip
+    if (
+        id_number
+        and KeyPerson.objects.filter(
+            category=category, id_number_hash=crypto.id_number_hash(id_number)
+        ).exists()
+    ):
+        raise Conflict(
+            _("该人员已登记为%(category)s，不能重复登记。")
+            % {"category": KeyCategory(category).label},
+            field="id_number",
+        )
     today = today or timezone.localdate()
-    person = KeyPerson(grid=grid, category=category, risk=risk, visit_every=visit_every,
-                       next_visit_due=next_due(today, visit_every), responsible=responsible)  # fmt: skip
+    person = KeyPerson(
+        grid=grid,
+        category=category,
+        risk=risk,
+        visit_every=visit_every,
+        next_visit_due=next_due(today, visit_every),
+        responsible=responsible,
+    )
     person.set_values(
         name=name,
         id_number=id_number,
@@ -112,7 +133,9 @@ def register_key_person(
 
 
 def get_person(user: User, person_id: int) -> KeyPerson:
-    person = sel.visible_key_people(user).select_related("grid__region").filter(pk=person_id).first()
+    person = (
+        sel.visible_key_people(user).select_related("grid__region").filter(pk=person_id).first()
+    )
     if person is None:
         raise NotFound(_("人员不存在或您无权查看。"))
     return person
@@ -129,8 +152,9 @@ def reveal(*, actor: User, person: KeyPerson, fields: list[str], reason: str) ->
     fields = [f for f in dict.fromkeys(fields) if f in ENCRYPTED_FIELDS]
     if not fields:
         raise ValidationFailed(_("请选择要查看的信息。"), field="fields")
-    KeyPersonReveal.objects.create(person=person, region_path=person.region_path, user=actor,
-                                   fields=fields, reason=reason)  # fmt: skip
+    KeyPersonReveal.objects.create(
+        person=person, region_path=person.region_path, user=actor, fields=fields, reason=reason
+    )
     return {f: person.plain(f) for f in fields}
 
 
@@ -158,17 +182,26 @@ def record_visit(
         raise ValidationFailed(_("风险等级无效。"), field="risk_after")
     findings = clean_text(findings, _("走访情况"), max_length=5000, field="findings")
     visit = KeyPersonVisit.objects.create(
-        person=person, visitor=actor, visited_on=visited_on, due_on=person.next_visit_due,
-        findings_enc=crypto.encrypt(findings), risk_after=risk_after,
+        person=person,
+        visitor=actor,
+        visited_on=visited_on,
+        due_on=person.next_visit_due,
+        findings_enc=crypto.encrypt(findings),
+        risk_after=risk_after,
         was_late=visited_on > person.next_visit_due,
-    )  # fmt: skip
+    )
     person.risk = risk_after
     person.last_visited_on = max(visited_on, person.last_visited_on or visited_on)
     person.next_visit_due = next_due(person.last_visited_on, person.visit_every)
     person.save(update_fields=["risk", "last_visited_on", "next_visit_due"])
     VisitAlert.objects.filter(person=person, resolved_at=None).update(resolved_at=timezone.now())
-    audit(actor=actor, action="keyperson.visit", obj=person, visited_on=visited_on.isoformat(),
-          late=visit.was_late)  # fmt: skip
+    audit(
+        actor=actor,
+        action="keyperson.visit",
+        obj=person,
+        visited_on=visited_on.isoformat(),
+        late=visit.was_late,
+    )
     return VisitResult(visit, person.next_visit_due)
 
 
@@ -177,25 +210,34 @@ def _directors_over(region_path: str) -> list[User]:
     return [
         m.user
         for m in Membership.objects.filter(
-            role=Role.DIRECTOR, is_active=True, unit__kind=UnitKind.CENTER,
+            role=Role.DIRECTOR,
+            is_active=True,
+            unit__kind=UnitKind.CENTER,
             unit__region_id__in=codes[-2:],  # the village's and the township's centers
         ).select_related("user")
-    ]  # fmt: skip
+    ]
 
 
 def _raise(person: KeyPerson, level: str, recipients: list[User], title: str) -> bool:
     try:
         with transaction.atomic():
-            VisitAlert.objects.create(person=person, region_path=person.region_path, level=level,
-                                      due_on=person.next_visit_due)  # fmt: skip
+            VisitAlert.objects.create(
+                person=person,
+                region_path=person.region_path,
+                level=level,
+                due_on=person.next_visit_due,
+            )
     except IntegrityError:
         return False  # raised before for this due date
     notify(
         recipients=recipients,
         title=title,
         body=_("%(person)s（%(category)s）应于%(due)s前走访，尚未走访。")
-        % {"person": person.name_mask, "category": person.get_category_display(),
-           "due": person.next_visit_due.isoformat()},  # fmt: skip
+        % {
+            "person": person.name_mask,
+            "category": person.get_category_display(),
+            "due": person.next_visit_due.isoformat(),
+        },
         link=reverse("grid:key_person", args=[person.pk]),
         kind="grid_visit",
         dedupe_key=f"grid-visit:{person.pk}:{level}:{person.next_visit_due.isoformat()}",
@@ -215,13 +257,15 @@ def sweep_missed_visits(*, today: dt.date | None = None, limit: int = 5000) -> d
     counts = {"overdue": 0, "reminders": 0, "supervised": 0}
     for person in due:
         counts["overdue"] += 1
-        if person.responsible and _raise(person, AlertLevel.REMINDER, [person.responsible],
-                                         _("重点人员走访逾期提醒")):  # fmt: skip
+        if person.responsible and _raise(
+            person, AlertLevel.REMINDER, [person.responsible], _("重点人员走访逾期提醒")
+        ):
             counts["reminders"] += 1
         if calendar.nth_workday_after(person.next_visit_due, SUPERVISE_AFTER) <= today and _raise(
-            person, AlertLevel.SUPERVISION, _directors_over(person.region_path),
+            person,
+            AlertLevel.SUPERVISION,
+            _directors_over(person.region_path),
             _("自动督办：重点人员走访逾期"),
-        ):  # fmt: skip
+        ):
             counts["supervised"] += 1
     return counts
-

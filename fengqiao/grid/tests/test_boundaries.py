@@ -8,16 +8,25 @@ import pytest
 
 from fengqiao.core.errors import ValidationFailed
 from fengqiao.grid.services import grids as grid_services
+from fengqiao.grid.testing import square
 from fengqiao.regions import geometry as geo
 from fengqiao.regions.models import Grid, RegionBoundary
 from fengqiao.regions.selectors import child_boundaries, region_at
 
-from fengqiao.grid.testing import square
-
 pytestmark = pytest.mark.django_db
 
-BOWTIE = {"type": "Polygon", "coordinates": [[[113.700, 31.000], [113.705, 31.005],
-          [113.705, 31.000], [113.700, 31.005], [113.700, 31.000]]]}  # fmt: skip
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [
+        [
+            [113.700, 31.000],
+            [113.705, 31.005],
+            [113.705, 31.000],
+            [113.700, 31.005],
+            [113.700, 31.000],
+        ]
+    ],
+}
 
 
 def test_a_self_intersecting_boundary_is_refused_with_where_it_crosses(gw):
@@ -33,11 +42,14 @@ def test_a_self_intersecting_boundary_is_refused_with_where_it_crosses(gw):
     [
         ("{not json", "不是有效的GeoJSON"),
         ('{"type": "Point", "coordinates": [113.7, 31.0]}', "Polygon"),
-        ({"type": "Polygon", "coordinates": [[[200, 31], [201, 31], [201, 32], [200, 31]]]}, "超出经纬度范围"),
+        (
+            {"type": "Polygon", "coordinates": [[[200, 31], [201, 31], [201, 32], [200, 31]]]},
+            "超出经纬度范围",
+        ),
         ('{"type": "FeatureCollection", "features": []}', "没有要素"),
         ("\x00", "非法字符"),
     ],
-)  # fmt: skip
+)
 def test_bad_geojson_gets_a_clear_chinese_error(data, words):
     with pytest.raises(ValidationFailed) as exc:
         geo.parse_polygon(data)
@@ -47,23 +59,30 @@ def test_bad_geojson_gets_a_clear_chinese_error(data, words):
 def test_a_grid_must_lie_inside_its_village_and_not_overlap_a_sibling(gw):
     outside = square(113.715, 31.00, 113.73, 31.02)  # half of it beyond the village
     with pytest.raises(ValidationFailed) as exc:
-        grid_services.create_grid(actor=gw.world.director, village=gw.world.village, name="第三网格",
-                                  boundary=outside)  # fmt: skip
+        grid_services.create_grid(
+            actor=gw.world.director, village=gw.world.village, name="第三网格", boundary=outside
+        )
     assert "超出了" in str(exc.value.message)
     overlapping = square(113.705, 31.00, 113.715, 31.01)
     with pytest.raises(ValidationFailed) as exc:
-        grid_services.create_grid(actor=gw.world.director, village=gw.world.village, name="第三网格",
-                                  boundary=overlapping)  # fmt: skip
+        grid_services.create_grid(
+            actor=gw.world.director, village=gw.world.village, name="第三网格", boundary=overlapping
+        )
     assert "第一网格" in str(exc.value.message) and "重叠" in str(exc.value.message)
     assert Grid.objects.filter(region=gw.world.village).count() == 2
 
 
 def test_a_feature_collection_of_the_same_edge_shared_by_neighbours_is_accepted(gw):
     # Replacing the east grid by itself as a Feature in a collection (edge shared with west).
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {}, "geometry": square(113.71, 31.00, 113.72, 31.02)}]}  # fmt: skip
-    grid = grid_services.set_grid_boundary(actor=gw.world.director, grid=gw.east,
-                                           boundary=json.dumps(fc), source="imported")  # fmt: skip
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": square(113.71, 31.00, 113.72, 31.02)}
+        ],
+    }
+    grid = grid_services.set_grid_boundary(
+        actor=gw.world.director, grid=gw.east, boundary=json.dumps(fc), source="imported"
+    )
     assert grid.boundary_source == "imported"
     assert 2.0 < grid.area_km2 < 2.25  # 0.01° × 0.02° at 31°N ≈ 2.13 km²
 
@@ -105,11 +124,15 @@ def test_synthetic_boundaries_tile_the_county_exactly(world):
     assert written == 1 + 12 + world.county.subtree().filter(level=5).count()
     assert synthesize_county(world.county) == 0  # a second run keeps them
     county = geo.from_geojson(RegionBoundary.objects.get(region=world.county).geometry)
-    townships = [geo.from_geojson(b.geometry)
-                 for b in RegionBoundary.objects.filter(region__parent=world.county)]  # fmt: skip
+    townships = [
+        geo.from_geojson(b.geometry)
+        for b in RegionBoundary.objects.filter(region__parent=world.county)
+    ]
     assert shapely.union_all(townships).symmetric_difference(county).area < 1e-6 * county.area
-    villages = [geo.from_geojson(b.geometry)
-                for b in RegionBoundary.objects.filter(region__parent=world.township)]  # fmt: skip
+    villages = [
+        geo.from_geojson(b.geometry)
+        for b in RegionBoundary.objects.filter(region__parent=world.township)
+    ]
     for i, a in enumerate(villages):
         for b in villages[i + 1 :]:
             assert a.intersection(b).area < 1e-9

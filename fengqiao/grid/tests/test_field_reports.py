@@ -21,9 +21,16 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def submit(gw, **kw):
-    args = dict(reporter=gw.worker, grid=gw.grid, key="key-0000001", category="dispute",
-                title="两户因排水沟发生争执", text="两户村民因排水沟堵塞争吵，需要调解。",
-                latitude="31.010000", longitude="113.705000")  # fmt: skip
+    args = {
+        "reporter": gw.worker,
+        "grid": gw.grid,
+        "key": "key-0000001",
+        "category": "dispute",
+        "title": "两户因排水沟发生争执",
+        "text": "两户村民因排水沟堵塞争吵，需要调解。",
+        "latitude": "31.010000",
+        "longitude": "113.705000",
+    }
     args.update(kw)
     return field_services.submit_field_report(**args)
 
@@ -43,7 +50,9 @@ def test_the_same_key_twice_is_one_report_and_one_case(gw):
     first = submit(gw)
     again = submit(gw, title="重发的标题")
     assert again.report.pk == first.report.pk and not again.created
-    assert FieldReport.objects.count() == 1 and Case.objects.filter(channel=Channel.GRID).count() == 1
+    assert (
+        FieldReport.objects.count() == 1 and Case.objects.filter(channel=Channel.GRID).count() == 1
+    )
 
 
 def test_a_point_outside_the_grid_is_flagged_not_refused(gw):
@@ -73,14 +82,25 @@ def test_only_the_grids_own_worker_may_report_for_it(gw):
     with pytest.raises(ValidationFailed):
         submit(gw, key="short")
     with pytest.raises(ValidationFailed):
-        submit(gw, photos=[SimpleUploadedFile("a.png", b"GIF89a-not-allowed", content_type="image/gif")])
+        submit(
+            gw,
+            photos=[SimpleUploadedFile("a.png", b"GIF89a-not-allowed", content_type="image/gif")],
+        )
     assert not FieldReport.objects.exists()
 
 
 def test_the_phone_endpoint_answers_json_and_replays_the_key(gw, client):
     client.force_login(gw.worker)
-    data = {"grid": gw.grid.code, "category": "hazard", "title": "电线杆倾斜", "text": "村道旁电线杆倾斜。",
-            "outcome": "case", "latitude": "31.01", "longitude": "113.705", "key": "k-abcdefgh"}  # fmt: skip
+    data = {
+        "grid": gw.grid.code,
+        "category": "hazard",
+        "title": "电线杆倾斜",
+        "text": "村道旁电线杆倾斜。",
+        "outcome": "case",
+        "latitude": "31.01",
+        "longitude": "113.705",
+        "key": "k-abcdefgh",
+    }
     first = client.post("/grid/report/submit/", data)
     assert first.status_code == 201 and first.json()["case"]
     second = client.post("/grid/report/submit/", data)
@@ -88,7 +108,9 @@ def test_the_phone_endpoint_answers_json_and_replays_the_key(gw, client):
     assert second.json()["created"] is False
     bad = client.post("/grid/report/submit/", {**data, "key": "k-other-key", "title": "a\x00b"})
     assert bad.status_code == 422 and "非法字符" in bad.json()["message"]
-    other = client.post("/grid/report/submit/", {**data, "key": "k-other-key", "grid": gw.east.code})
+    other = client.post(
+        "/grid/report/submit/", {**data, "key": "k-other-key", "grid": gw.east.code}
+    )
     assert other.status_code == 403
     page = client.get("/grid/report/")
     assert page.status_code == 200 and "电线杆倾斜" in page.content.decode()
@@ -96,18 +118,29 @@ def test_the_phone_endpoint_answers_json_and_replays_the_key(gw, client):
 
 def test_work_log_is_one_per_day_and_patrols_once_per_key(gw, client):
     client.force_login(gw.worker)
-    r = client.post("/grid/worklog/", {"grid": gw.grid.code, "content": "走访三户", "households_visited": "3"})
+    r = client.post(
+        "/grid/worklog/", {"grid": gw.grid.code, "content": "走访三户", "households_visited": "3"}
+    )
     assert r.status_code == 302
-    client.post("/grid/worklog/", {"grid": gw.grid.code, "content": "走访五户", "households_visited": "5"})
+    client.post(
+        "/grid/worklog/", {"grid": gw.grid.code, "content": "走访五户", "households_visited": "5"}
+    )
     assert WorkLog.objects.get().households_visited == 5
-    patrol = {"grid": gw.grid.code, "key": "p-12345678", "started_at": "2026-01-01T08:00",
-              "ended_at": "2026-01-01T09:00", "findings": "无异常",
-              "route": '{"type":"LineString","coordinates":[[113.701,31.001],[113.709,31.001]]}'}  # fmt: skip
+    patrol = {
+        "grid": gw.grid.code,
+        "key": "p-12345678",
+        "started_at": "2026-01-01T08:00",
+        "ended_at": "2026-01-01T09:00",
+        "findings": "无异常",
+        "route": '{"type":"LineString","coordinates":[[113.701,31.001],[113.709,31.001]]}',
+    }
     client.post("/grid/patrol/", patrol)
     client.post("/grid/patrol/", patrol)
     p = Patrol.objects.get()
     assert 0.7 < p.distance_km < 0.8
-    r = client.post("/grid/patrol/", {**patrol, "key": "p-87654321", "ended_at": "2026-01-01T07:00"})
+    r = client.post(
+        "/grid/patrol/", {**patrol, "key": "p-87654321", "ended_at": "2026-01-01T07:00"}
+    )
     assert Patrol.objects.count() == 1
     page = client.get("/grid/worklog/").content.decode()
     assert "走访五户" in page and "无异常" in page

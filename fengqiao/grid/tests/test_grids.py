@@ -31,7 +31,9 @@ def test_only_directors_and_admins_over_the_village_manage_its_grids(gw):
     other_village = w.other_township.children.order_by("code").first()
     with pytest.raises(PermissionDenied):
         grid_services.create_grid(actor=w.township_director, village=other_village, name="第一网格")
-    assert grid_services.create_grid(actor=w.township_director, village=w.village, name="第三网格").code.endswith("003")
+    assert grid_services.create_grid(
+        actor=w.township_director, village=w.village, name="第三网格"
+    ).code.endswith("003")
 
 
 def test_a_grid_worker_sees_only_their_grid(gw):
@@ -76,7 +78,9 @@ def test_overview_page_lists_grids_and_coverage_with_a_fixed_number_of_queries(g
     assert "尚未划分网格" in body
     baseline = len(ctx.captured_queries)
     for i in range(3):
-        grid_services.create_grid(actor=gw.world.director, village=gw.world.village, name=f"新网格{i}")
+        grid_services.create_grid(
+            actor=gw.world.director, village=gw.world.village, name=f"新网格{i}"
+        )
     with CaptureQueriesContext(connection) as ctx:
         client.get(f"/grid/?region={gw.world.township.code}")
     assert len(ctx.captured_queries) == baseline
@@ -84,15 +88,23 @@ def test_overview_page_lists_grids_and_coverage_with_a_fixed_number_of_queries(g
 
 def test_manager_pages_create_edit_and_staff_a_grid(gw, client):
     client.force_login(gw.world.director)
-    r = client.post("/grid/new/", {"region": gw.world.village.code, "name": "第三网格", "party_branch": "第三党小组"})
+    r = client.post(
+        "/grid/new/",
+        {"region": gw.world.village.code, "name": "第三网格", "party_branch": "第三党小组"},
+    )
     code = gw.world.village.code + "003"
     assert r.status_code == 302 and r["Location"].endswith(f"/grid/g/{code}/")
-    client.post(f"/grid/g/{code}/workers/", {"name": "李四", "post": "worker", "employment": "part_time",
-                                            "phone": "13911112222"})  # fmt: skip
+    client.post(
+        f"/grid/g/{code}/workers/",
+        {"name": "李四", "post": "worker", "employment": "part_time", "phone": "13911112222"},
+    )
     r = client.post(f"/grid/g/{code}/workers/", {"name": "王五", "post": "worker", "phone": "123"})
     page = client.get(f"/grid/g/{code}/").content.decode()
     assert "李四" in page and "139****2222" in page and "第三党小组" in page
-    r = client.post(f"/grid/g/{code}/boundary/", {"boundary": '{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}'})
+    r = client.post(
+        f"/grid/g/{code}/boundary/",
+        {"boundary": '{"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}'},
+    )
     page = client.get(f"/grid/g/{code}/").content.decode()
     assert "自相交" in page
 
@@ -100,15 +112,28 @@ def test_manager_pages_create_edit_and_staff_a_grid(gw, client):
 def test_the_public_page_shows_the_workers_phone_and_party_branch(gw, client):
     r = client.get(f"/grid/public/{gw.grid.code}/")
     body = r.content.decode()
-    assert r.status_code == 200 and "胡小兵" in body and "13900001111" in body and "第一网格党小组" in body
+    assert (
+        r.status_code == 200
+        and "胡小兵" in body
+        and "13900001111" in body
+        and "第一网格党小组" in body
+    )
     assert client.get("/grid/public/nope/").status_code == 404
 
 
 def test_map_data_is_geojson_with_case_counts(gw, client):
     from fengqiao.grid.services import field as field_services
 
-    field_services.submit_field_report(reporter=gw.worker, grid=gw.grid, key="map-key-01", category="dispute",
-                                       title="纠纷", text="一起纠纷", latitude="31.01", longitude="113.705")  # fmt: skip
+    field_services.submit_field_report(
+        reporter=gw.worker,
+        grid=gw.grid,
+        key="map-key-01",
+        category="dispute",
+        title="纠纷",
+        text="一起纠纷",
+        latitude="31.01",
+        longitude="113.705",
+    )
     client.force_login(gw.world.township_director)
     data = client.get(f"/grid/map/data.json?region={gw.world.village.code}").json()
     by_code = {f["properties"]["code"]: f["properties"] for f in data["grids"]["features"]}

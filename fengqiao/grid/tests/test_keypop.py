@@ -22,9 +22,18 @@ ID = "420923199001011231"  # a valid check character
 
 
 def register(gw, **kw):
-    args = dict(actor=gw.worker, grid=gw.grid, category=KeyCategory.COMMUNITY_CORRECTION, name="张建国",
-                risk=KeyRisk.HIGH, id_number=ID, phone="13912345678", address="朝阳社区3栋2单元",
-                note="每周报到", responsible=gw.worker)  # fmt: skip
+    args = {
+        "actor": gw.worker,
+        "grid": gw.grid,
+        "category": KeyCategory.COMMUNITY_CORRECTION,
+        "name": "张建国",
+        "risk": KeyRisk.HIGH,
+        "id_number": ID,
+        "phone": "13912345678",
+        "address": "朝阳社区3栋2单元",
+        "note": "每周报到",
+        "responsible": gw.worker,
+    }
     args.update(kw)
     return keypop.register_key_person(**args)
 
@@ -41,10 +50,16 @@ def test_a_reveal_needs_a_reason_and_is_logged_for_the_director(gw, client):
     person = register(gw)
     with pytest.raises(ValidationFailed):
         keypop.reveal(actor=gw.worker, person=person, fields=["id_number"], reason="看")
-    values = keypop.reveal(actor=gw.worker, person=person, fields=["id_number", "phone"], reason="上门走访核对身份")
+    values = keypop.reveal(
+        actor=gw.worker, person=person, fields=["id_number", "phone"], reason="上门走访核对身份"
+    )
     assert values == {"id_number": ID, "phone": "13912345678"}
     log = KeyPersonReveal.objects.get()
-    assert log.user == gw.worker and log.reason == "上门走访核对身份" and log.fields == ["id_number", "phone"]
+    assert (
+        log.user == gw.worker
+        and log.reason == "上门走访核对身份"
+        and log.fields == ["id_number", "phone"]
+    )
     assert list(sel.reveal_log(gw.world.township_director)) == [log]
     client.force_login(gw.world.township_director)
     page = client.get("/grid/people/reveals/").content.decode()
@@ -56,7 +71,13 @@ def test_only_roles_that_need_them_see_key_people(gw):
     w = gw.world
     assert sel.visible_key_people(gw.worker).filter(pk=person.pk).exists()
     assert sel.visible_key_people(w.township_director).filter(pk=person.pk).exists()
-    for user in (gw.other_worker, w.township_dispatcher, w.receptionist, w.police_handler, w.leader):
+    for user in (
+        gw.other_worker,
+        w.township_dispatcher,
+        w.receptionist,
+        w.police_handler,
+        w.leader,
+    ):
         assert not sel.visible_key_people(user).exists(), user
         with pytest.raises(NotFound):
             keypop.reveal(actor=user, person=person, fields=["name"], reason="想看看而已")
@@ -77,8 +98,13 @@ def test_visits_are_planned_on_working_days_and_move_the_plan(gw):
     monday = dt.date(2026, 3, 2)
     person = register(gw, today=monday)  # high risk: weekly = 5 working days
     assert person.next_visit_due == dt.date(2026, 3, 9)
-    result = keypop.record_visit(actor=gw.worker, person=person, visited_on=timezone.localdate(),
-                                 findings="本人在家，情绪稳定。", risk_after=KeyRisk.MEDIUM)  # fmt: skip
+    result = keypop.record_visit(
+        actor=gw.worker,
+        person=person,
+        visited_on=timezone.localdate(),
+        findings="本人在家，情绪稳定。",
+        risk_after=KeyRisk.MEDIUM,
+    )
     person.refresh_from_db()
     assert person.risk == KeyRisk.MEDIUM and person.last_visited_on == timezone.localdate()
     assert result.next_due == person.next_visit_due > timezone.localdate()
@@ -92,10 +118,21 @@ def test_missed_visits_raise_a_reminder_then_automatic_supervision_once(gw):
     assert Message.objects.filter(recipient=gw.worker, kind="grid_visit").count() == 1
     later = keypop.sweep_missed_visits(today=dt.date(2026, 3, 13))
     assert later == {"overdue": 1, "reminders": 0, "supervised": 1}
-    assert Message.objects.filter(recipient__in=[director, gw.world.township_director], kind="grid_visit").count() == 2
+    assert (
+        Message.objects.filter(
+            recipient__in=[director, gw.world.township_director], kind="grid_visit"
+        ).count()
+        == 2
+    )
     assert keypop.sweep_missed_visits(today=dt.date(2026, 3, 13))["supervised"] == 0
     assert VisitAlert.objects.filter(person=person, level=AlertLevel.SUPERVISION).count() == 1
-    keypop.record_visit(actor=gw.worker, person=person, visited_on=timezone.localdate(), findings="补访", risk_after="high")
+    keypop.record_visit(
+        actor=gw.worker,
+        person=person,
+        visited_on=timezone.localdate(),
+        findings="补访",
+        risk_after="high",
+    )
     assert not VisitAlert.objects.filter(resolved_at=None).exists()
 
 
@@ -106,7 +143,9 @@ def test_pages_show_masks_and_reveal_on_request(gw, client):
     assert "张*国" in listing and "张建国" not in listing and ID not in listing
     page = client.get(f"/grid/people/{person.pk}/").content.decode()
     assert "张建国" not in page
-    shown = client.post(f"/grid/people/{person.pk}/", {"fields": ["name"], "reason": "核对走访对象"}).content.decode()
+    shown = client.post(
+        f"/grid/people/{person.pk}/", {"fields": ["name"], "reason": "核对走访对象"}
+    ).content.decode()
     assert "张建国" in shown
     client.force_login(gw.world.township_dispatcher)
     assert client.get(f"/grid/people/{person.pk}/").status_code == 404

@@ -74,9 +74,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
             if upload.size > imports.MAX_BYTES:
                 raise DomainError(_msg_too_big())
             report = imports.import_workbook(
-                actor=request.user, data=upload.read(), region=region,
+                actor=request.user,
+                data=upload.read(),
+                region=region,
                 dry_run=request.POST.get("dry_run") == "1",
-            )  # fmt: skip
+            )
         except DomainError as exc:
             error = str(exc.message)
     return render(request, "grid/import.html", {"region": region, "report": report, "error": error})

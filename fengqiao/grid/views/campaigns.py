@@ -31,15 +31,23 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         region = region_or_404(request, roots, data=request.POST)
         try:
             campaign = services.launch_campaign(
-                actor=request.user, region=region, title=request.POST.get("title", ""),
+                actor=request.user,
+                region=region,
+                title=request.POST.get("title", ""),
                 description=request.POST.get("description", ""),
                 due_on=parse_date(request.POST.get("due_on", "")[:10]) or timezone.localdate(),
-            )  # fmt: skip
-            messages.success(request, _("排查行动已下发到%(n)d个网格。") % {"n": campaign.tasks.count()})
+            )
+            messages.success(
+                request, _("排查行动已下发到%(n)d个网格。") % {"n": campaign.tasks.count()}
+            )
             return redirect("grid:campaign", campaign_id=campaign.pk)
         except DomainError as exc:
             messages.error(request, exc.message)
-    campaigns = sel.visible_campaigns(request.user).select_related("region", "issuer").order_by("-created_at")[:50]
+    campaigns = (
+        sel.visible_campaigns(request.user)
+        .select_related("region", "issuer")
+        .order_by("-created_at")[:50]
+    )
     my_tasks = (
         CampaignTask.objects.filter(grid_id__in=sel.own_grid_ids(request.user), status="pending")
         .select_related("campaign", "grid")
@@ -50,15 +58,25 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "grid/campaigns.html",
-        {"campaigns": campaigns, "my_tasks": my_tasks, "roots": roots,
-         "may_launch": bool(roots) and any(m.role in services.LAUNCH_ROLES for m in sel.active_memberships(request.user)),
-         "today": timezone.localdate()},
-    )  # fmt: skip
+        {
+            "campaigns": campaigns,
+            "my_tasks": my_tasks,
+            "roots": roots,
+            "may_launch": bool(roots)
+            and any(m.role in services.LAUNCH_ROLES for m in sel.active_memberships(request.user)),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    campaign = sel.visible_campaigns(request.user).select_related("region", "issuer").filter(pk=campaign_id).first()
+    campaign = (
+        sel.visible_campaigns(request.user)
+        .select_related("region", "issuer")
+        .filter(pk=campaign_id)
+        .first()
+    )
     if campaign is None:
         raise Http404
     return render(
@@ -76,7 +94,11 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @login_required
 def task_report(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = CampaignTask.objects.filter(sel.scope_q(request.user), pk=task_id).select_related("campaign", "grid__region").first()
+    task = (
+        CampaignTask.objects.filter(sel.scope_q(request.user), pk=task_id)
+        .select_related("campaign", "grid__region")
+        .first()
+    )
     if task is None:
         raise Http404
     if request.method == "POST":
@@ -85,10 +107,13 @@ def task_report(request: HttpRequest, task_id: int) -> HttpResponse:
             text = request.POST.get(f"text-{i}", "").strip()
             if not text:
                 continue
-            findings.append(services.FindingIn(
-                text=text, outcome=request.POST.get(f"outcome-{i}", FindingOutcome.CASE),
-                rectify_by=parse_date(request.POST.get(f"rectify_by-{i}", "")[:10]),
-            ))  # fmt: skip
+            findings.append(
+                services.FindingIn(
+                    text=text,
+                    outcome=request.POST.get(f"outcome-{i}", FindingOutcome.CASE),
+                    rectify_by=parse_date(request.POST.get(f"rectify_by-{i}", "")[:10]),
+                )
+            )
         try:
             services.report_task(actor=request.user, task=task, findings=findings)
             messages.success(request, _("排查结果已上报。"))
@@ -98,21 +123,33 @@ def task_report(request: HttpRequest, task_id: int) -> HttpResponse:
     return render(
         request,
         "grid/campaign_task.html",
-        {"task": task, "slots": range(3), "outcomes": FindingOutcome.choices, "today": timezone.localdate(),
-         "form": request.POST},
-    )  # fmt: skip
+        {
+            "task": task,
+            "slots": range(3),
+            "outcomes": FindingOutcome.choices,
+            "today": timezone.localdate(),
+            "form": request.POST,
+        },
+    )
 
 
 @login_required
 @require_POST
 def finding_done(request: HttpRequest, finding_id: int) -> HttpResponse:
-    finding = CampaignFinding.objects.filter(
-        pk=finding_id, task__in=CampaignTask.objects.filter(sel.scope_q(request.user)).values("pk")
-    ).select_related("task").first()  # fmt: skip
+    finding = (
+        CampaignFinding.objects.filter(
+            pk=finding_id,
+            task__in=CampaignTask.objects.filter(sel.scope_q(request.user)).values("pk"),
+        )
+        .select_related("task")
+        .first()
+    )
     if finding is None:
         raise Http404
     try:
-        services.finish_rectification(actor=request.user, finding=finding, note=request.POST.get("note", ""))
+        services.finish_rectification(
+            actor=request.user, finding=finding, note=request.POST.get("note", "")
+        )
         messages.success(request, _("已标记整改完成。"))
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -70,13 +70,17 @@ def _error(exc: DomainError) -> JsonResponse:
 def report_submit(request: HttpRequest) -> JsonResponse:
     """One queued report from the phone page (multipart). Answers JSON; the same key again
     answers the first report (200) instead of a second one."""
-    grids = list(Grid.objects.filter(pk__in=sel.own_grid_ids(request.user)).select_related("region"))
+    grids = list(
+        Grid.objects.filter(pk__in=sel.own_grid_ids(request.user)).select_related("region")
+    )
     post = request.POST
     grid = next((g for g in grids if g.code == post.get("grid", "").strip()), None)
     try:
         if grid is None:
             raise PermissionDenied(_("您不是该网格的网格员，不能为它上报。"))
-        observed = parse_datetime(post.get("observed_at", "")[:40]) if post.get("observed_at") else None
+        observed = (
+            parse_datetime(post.get("observed_at", "")[:40]) if post.get("observed_at") else None
+        )
         if observed is not None and timezone.is_naive(observed):
             observed = timezone.make_aware(observed)
         result = field_services.submit_field_report(

@@ -47,7 +47,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "region": region,
             "regions": regions,
-            "ancestors": [a for a in region.ancestors() if any(a.path.startswith(r.path) for r in regions)],
+            "ancestors": [
+                a for a in region.ancestors() if any(a.path.startswith(r.path) for r in regions)
+            ],
             "children": region.children.order_by("code") if region.level < Level.VILLAGE else [],
             "coverage": sel.coverage(region) if region.level >= Level.COUNTY else None,
             "page": page,
@@ -68,8 +70,9 @@ def _grid(request: HttpRequest, code: str) -> Grid:
 def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
     grid = _grid(request, code)
     cases = sel.grid_cases(request.user, grid)
-    open_cases = cases.filter(status__in=[Status.REGISTERED, Status.MEDIATING, Status.DISPATCHED,
-                                          Status.HANDLING])  # fmt: skip
+    open_cases = cases.filter(
+        status__in=[Status.REGISTERED, Status.MEDIATING, Status.DISPATCHED, Status.HANDLING]
+    )
     workers = sel.worker_chain(grid)
     return render(
         request,
@@ -86,10 +89,14 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
             "posts": GridPost.choices,
             "employments": Employment.choices,
             "map_data": {
-                "grid": grid.boundary and {"type": "Feature", "geometry": grid.boundary,
-                                           "properties": {"code": grid.code, "name": grid.name}},
+                "grid": grid.boundary
+                and {
+                    "type": "Feature",
+                    "geometry": grid.boundary,
+                    "properties": {"code": grid.code, "name": grid.name},
+                },
                 "village": boundary_feature(grid.region),
-            },  # fmt: skip
+            },
         },
     )
 
@@ -123,8 +130,12 @@ def grid_boundary(request: HttpRequest, code: str) -> HttpResponse:
     grid = _grid(request, code)
     try:
         data = read_upload_or_text(request, "boundary_file", "boundary")
-        grid_services.set_grid_boundary(actor=request.user, grid=grid, boundary=data,
-                                        source=request.POST.get("source") or "drawn")  # fmt: skip
+        grid_services.set_grid_boundary(
+            actor=request.user,
+            grid=grid,
+            boundary=data,
+            source=request.POST.get("source") or "drawn",
+        )
         messages.success(request, _("网格边界已保存。"))
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -137,7 +148,9 @@ def worker_add(request: HttpRequest, code: str) -> HttpResponse:
     grid = _grid(request, code)
     reports_to = None
     if request.POST.get("reports_to", "").isdigit():
-        reports_to = GridWorker.objects.filter(pk=int(request.POST["reports_to"]), grid=grid).first()
+        reports_to = GridWorker.objects.filter(
+            pk=int(request.POST["reports_to"]), grid=grid
+        ).first()
     try:
         grid_services.add_worker(
             actor=request.user,
@@ -224,7 +237,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
         {
             "region": region,
             "children": region.children.order_by("code") if region.level < Level.VILLAGE else [],
-            "ancestors": [a for a in region.ancestors() if any(a.path.startswith(r.path) for r in regions)],
+            "ancestors": [
+                a for a in region.ancestors() if any(a.path.startswith(r.path) for r in regions)
+            ],
             "data_url": f"{reverse('grid:map_data')}?region={region.code}",
         },
     )
@@ -248,7 +263,9 @@ def map_payload(user, region: Region) -> dict:
 def map_data(request: HttpRequest) -> JsonResponse:
     regions = sel.home_regions(request.user)
     region = region_or_404(request, regions)
-    return JsonResponse(map_payload(request.user, region), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        map_payload(request.user, region), json_dumps_params={"ensure_ascii": False}
+    )
 
 
 # --- public ----------------------------------------------------------------------------------
@@ -256,7 +273,11 @@ def map_data(request: HttpRequest) -> JsonResponse:
 
 def public_grid(request: HttpRequest, code: str) -> HttpResponse:
     """「网格员信息上墙公开」: who works this grid, their service phone, the party branch."""
-    grid = Grid.objects.filter(code=(code or "")[:16], is_active=True).select_related("region").first()
+    grid = (
+        Grid.objects.filter(code=(code or "")[:16], is_active=True).select_related("region").first()
+    )
     if grid is None:
         raise Http404
-    return render(request, "grid/public_grid.html", {"grid": grid, "workers": sel.worker_chain(grid)})
+    return render(
+        request, "grid/public_grid.html", {"grid": grid, "workers": sel.worker_chain(grid)}
+    )

@@ -37,7 +37,11 @@ def key_people(request: HttpRequest) -> HttpResponse:
     if request.GET.get("overdue") == "1":
         qs = qs.filter(next_visit_due__lt=timezone.localdate())
     page = Paginator(qs.order_by("next_visit_due", "id"), 50).get_page(request.GET.get("page"))
-    grids = Grid.objects.filter(pk__in=sel.own_grid_ids(request.user)) if sel.is_grid_worker(request.user) else []
+    grids = (
+        Grid.objects.filter(pk__in=sel.own_grid_ids(request.user))
+        if sel.is_grid_worker(request.user)
+        else []
+    )
     return render(
         request,
         "grid/key_people.html",
@@ -70,9 +74,12 @@ def key_person(request: HttpRequest, person_id: int) -> HttpResponse:
     revealed: dict[str, str] = {}
     if request.method == "POST":
         try:
-            revealed = services.reveal(actor=request.user, person=person,
-                                       fields=request.POST.getlist("fields"),
-                                       reason=request.POST.get("reason", ""))  # fmt: skip
+            revealed = services.reveal(
+                actor=request.user,
+                person=person,
+                fields=request.POST.getlist("fields"),
+                reason=request.POST.get("reason", ""),
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
     return render(
@@ -102,7 +109,9 @@ def key_person_visit(request: HttpRequest, person_id: int) -> HttpResponse:
             findings=request.POST.get("findings", ""),
             risk_after=request.POST.get("risk_after", person.risk),
         )
-        messages.success(request, _("走访已记录，下次走访截止%(due)s。") % {"due": result.next_due.isoformat()})
+        messages.success(
+            request, _("走访已记录，下次走访截止%(due)s。") % {"due": result.next_due.isoformat()}
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("grid:key_person", person_id=person.pk)
@@ -118,12 +127,18 @@ def key_person_create(request: HttpRequest) -> HttpResponse:
         return redirect("grid:key_people")
     try:
         person = services.register_key_person(
-            actor=request.user, grid=grid, category=request.POST.get("category", ""),
-            name=request.POST.get("name", ""), risk=request.POST.get("risk", ""),
-            id_number=request.POST.get("id_number", ""), phone=request.POST.get("phone", ""),
-            address=request.POST.get("address", ""), note=request.POST.get("note", ""),
-            visit_every=request.POST.get("visit_every", ""), responsible=request.user,
-        )  # fmt: skip
+            actor=request.user,
+            grid=grid,
+            category=request.POST.get("category", ""),
+            name=request.POST.get("name", ""),
+            risk=request.POST.get("risk", ""),
+            id_number=request.POST.get("id_number", ""),
+            phone=request.POST.get("phone", ""),
+            address=request.POST.get("address", ""),
+            note=request.POST.get("note", ""),
+            visit_every=request.POST.get("visit_every", ""),
+            responsible=request.user,
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("grid:key_people")
