@@ -180,7 +180,7 @@ def grids_in(user: User, region: Region) -> QuerySet[Grid]:
         visible_grids(user)
         .filter(region_path__gte=region.path, region_path__lt=region.path + PATH_END)
         .select_related("region")
-        .order_by("code")
+        .order_by("region_path", "code")  # the same order as by code, on grid_path_code
     )
 
 

@@ -158,9 +158,7 @@ class Grid(BoundaryBox):
         Region, verbose_name=_("所属村/社区"), on_delete=models.PROTECT, related_name="grids"
     )
     # Denormalized from the region, so that "the grids of a township" is one range scan.
-    region_path = models.CharField(
-        _("区划路径"), max_length=80, db_index=True, editable=False, default=""
-    )
+    region_path = models.CharField(_("区划路径"), max_length=80, editable=False, default="")
     boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
     boundary_source = models.CharField(
         _("边界来源"), max_length=16, choices=BoundarySource.choices, blank=True
@@ -177,7 +175,12 @@ class Grid(BoundaryBox):
         verbose_name = _("网格")
         verbose_name_plural = _("网格")
         ordering = ["code"]
-        indexes = [models.Index(fields=["min_lon", "min_lat"], name="grid_box")]
+        indexes = [
+            models.Index(fields=["min_lon", "min_lat"], name="grid_box"),
+            # A region's grids in code order (path order is code order): one range scan
+            # that a LIMIT stops early, however many grids the region has.
+            models.Index(fields=["region_path", "code"], name="grid_path_code"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region.name}{self.name}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Header, Query, Router, Schema, Status
@@ -177,14 +178,19 @@ def list_grids(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
     user = request.auth
-    qs = sel.visible_grids(user).select_related("region").order_by("code")
+    # Path order is code order; (region_path, code) is one index (grid_path_code).
+    qs = sel.visible_grids(user).select_related("region").order_by("region_path", "code")
     if region:
         r = Region.objects.filter(code=region).first()
         if r is None:
             raise NotFound(sel.not_found_message())
         qs = qs.filter(region_path__gte=r.path, region_path__lt=r.path + "~")
     if after:
-        qs = qs.filter(code__gt=after)
+        last = Grid.objects.filter(code=after).values_list("region_path", flat=True).first()
+        if last is None:
+            qs = qs.filter(code__gt=after)
+        else:  # keyset on the index: (region_path, code) > (last, after)
+            qs = qs.filter(Q(region_path__gt=last) | Q(region_path=last, code__gt=after))
     grids = list(qs[: limit + 1])
     more = len(grids) > limit
     grids = grids[:limit]
