@@ -87,7 +87,7 @@ def public_view(case: Case) -> PublicCaseView:
         status_label=str(case.get_status_display()),
         kind=case.kind,
         kind_label=str(case.get_kind_display()),
-        category_label=case.category.name if case.category_id else "",
+        category_label=case.category.display_name if case.category_id else "",
         registered_at=case.registered_at,
         deadline=case.deadline,
         result=case.public_result if case.status in RESULT_STATUSES else "",
