@@ -47,19 +47,41 @@ def _typed() -> set[str]:
 @pytest.fixture
 def filled(gw):
     field_services.submit_field_report(
-        reporter=gw.worker, grid=gw.grid, key="en-key-0001", category="dispute",
-        title="两户争执", text="两户因排水沟争执。", latitude="31.01", longitude="113.705",
-    )  # fmt: skip
-    basedata.add_resident(actor=gw.worker, grid=gw.grid, name="张三", kind="registered",
-                          id_number="420923199001011231")  # fmt: skip
-    person = keypop.register_key_person(actor=gw.worker, grid=gw.grid, category="released",
-                                        name="李大强", risk="high")  # fmt: skip
+        reporter=gw.worker,
+        grid=gw.grid,
+        key="en-key-0001",
+        category="dispute",
+        title="两户争执",
+        text="两户因排水沟争执。",
+        latitude="31.01",
+        longitude="113.705",
+    )
+    basedata.add_resident(
+        actor=gw.worker,
+        grid=gw.grid,
+        name="张三",
+        kind="registered",
+        id_number="420923199001011231",
+    )
+    person = keypop.register_key_person(
+        actor=gw.worker, grid=gw.grid, category="released", name="李大强", risk="high"
+    )
     keypop.reveal(actor=gw.worker, person=person, fields=["name"], reason="走访前核对")
-    c = campaigns.launch_campaign(actor=gw.world.director, region=gw.world.county, title="校园周边排查",
-                                  description="排查学校周边", due_on=timezone.localdate() + dt.timedelta(days=3))  # fmt: skip
+    c = campaigns.launch_campaign(
+        actor=gw.world.director,
+        region=gw.world.county,
+        title="校园周边排查",
+        description="排查学校周边",
+        due_on=timezone.localdate() + dt.timedelta(days=3),
+    )
     task = c.tasks.get(grid=gw.grid)
-    campaigns.report_task(actor=gw.worker, task=task, findings=[campaigns.FindingIn(
-        "护栏缺失", "rectify", timezone.localdate() + dt.timedelta(days=5))])  # fmt: skip
+    campaigns.report_task(
+        actor=gw.worker,
+        task=task,
+        findings=[
+            campaigns.FindingIn("护栏缺失", "rectify", timezone.localdate() + dt.timedelta(days=5))
+        ],
+    )
     return gw, person, c, task
 
 
