@@ -100,10 +100,12 @@ def may_use_grid(user: User) -> bool:
         return False
     if user.is_superuser:
         return True
+    # On every staff page (the navigation): from the memberships in hand; only a grid
+    # worker costs a query (their posts).
     memberships = active_memberships(user)
-    return bool(own_grid_ids(user)) or any(
-        m.unit.kind == UnitKind.CENTER and m.role in VIEW_ROLES for m in memberships
-    )
+    if any(m.unit.kind == UnitKind.CENTER and m.role in VIEW_ROLES for m in memberships):
+        return True
+    return any(m.role == Role.GRID_WORKER for m in memberships) and bool(own_grid_ids(user))
 
 
 def scope_q(
