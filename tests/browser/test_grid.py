@@ -191,3 +191,35 @@ def test_overview_public_page_and_import_report(
     en.goto(f"{live_server.url}/grid/?region={gw.world.township.code}")
     fits_the_screen(en)
     screenshot(en, "grid-overview-en-phone")
+
+
+def test_a_director_draws_a_grid_boundary_on_the_map(live_server, gw, page_factory, screenshot):
+    page = page_factory("zh-CN")
+    log_in(page, live_server.url, "director")
+    page.goto(f"{live_server.url}/grid/g/{gw.east.code}/")
+    page.wait_for_selector("#grid-map canvas")
+    page.click("details:has(#draw-tools) > summary")
+    page.click("#draw-start")
+    box = page.locator("#grid-map").bounding_box()
+    for lon, lat in ((113.712, 31.004), (113.718, 31.004), (113.718, 31.016), (113.712, 31.016)):
+        x, y = page.evaluate(
+            "([lon, lat]) => echarts.getInstanceByDom(document.getElementById('grid-map'))"
+            ".convertToPixel({geoIndex: 0}, [lon, lat])",
+            [lon, lat],
+        )
+        page.mouse.click(box["x"] + x, box["y"] + y)
+    assert "4" in page.inner_text("#draw-state")
+    page.click("#draw-done")
+    screenshot(page, "grid-draw-boundary")
+    with page.expect_navigation():
+        page.click("details:has(#draw-tools) button[type=submit]")
+    gw.east.refresh_from_db()
+    assert gw.east.boundary_source == "drawn"
+    min_lon, min_lat, max_lon, max_lat = (
+        gw.east.min_lon,
+        gw.east.min_lat,
+        gw.east.max_lon,
+        gw.east.max_lat,
+    )
+    assert 113.711 < min_lon < 113.713 and 113.717 < max_lon < 113.719
+    assert 31.003 < min_lat < 31.005 and 31.015 < max_lat < 31.017

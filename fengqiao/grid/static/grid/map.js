@@ -16,7 +16,7 @@
     });
   }
 
-  function draw(features, points, maxCases, linkTemplate, summary) {
+  function draw(features, points, maxCases, linkTemplate, summary, highlight) {
     var chart = echarts.init(el, null, { renderer: "canvas" });
     var byCode = {};
     features.forEach(function (f) { byCode[f.properties.name] = f.properties; });
@@ -60,6 +60,9 @@
           itemStyle: { color: RISK[p.risk] || "#37474f", borderColor: "#fff", borderWidth: 0.5 } }; })
       });
     }
+    if (highlight) {
+      option.geo.regions = [{ name: highlight, itemStyle: { areaColor: "#90caf9", borderColor: "#1d4f91", borderWidth: 2 } }];
+    }
     chart.setOption(option);
     chart.on("click", function (p) {
       if (p.seriesType === "scatter" && p.data.code) {
@@ -69,8 +72,47 @@
       }
     });
     window.addEventListener("resize", function () { chart.resize(); });
+    drawing(chart, option);
     var out = document.getElementById("map-summary");
     if (out && summary) out.textContent = summary;
+  }
+
+  /* Drawing a boundary on the map: each click adds a vertex (in the map's own
+   * coordinates), "done" closes the ring and puts the GeoJSON in the boundary form. */
+  function drawing(chart, option) {
+    var tools = document.getElementById("draw-tools");
+    if (!tools) return;
+    var start = document.getElementById("draw-start"), undo = document.getElementById("draw-undo");
+    var done = document.getElementById("draw-done"), state = document.getElementById("draw-state");
+    var on = false, pts = [];
+    function show() {
+      var ring = pts.length > 2 ? pts.concat([pts[0]]) : pts;
+      chart.setOption({ series: option.series.concat([{
+        id: "draft", type: "lines", coordinateSystem: "geo", geoIndex: 0, polyline: true, z: 20,
+        lineStyle: { color: "#c62828", width: 2 }, data: pts.length > 1 ? [{ coords: ring }] : []
+      }, {
+        id: "draft-points", type: "scatter", coordinateSystem: "geo", geoIndex: 0, z: 21, symbolSize: 6,
+        itemStyle: { color: "#c62828" }, data: pts.map(function (p) { return { value: p }; })
+      }]) });
+      state.textContent = tools.dataset.msgPoints.replace("{n}", pts.length);
+      undo.disabled = !pts.length; done.disabled = pts.length < 3;
+    }
+    start.addEventListener("click", function () { on = true; pts = []; show(); });
+    undo.addEventListener("click", function () { pts.pop(); show(); });
+    done.addEventListener("click", function () {
+      if (pts.length < 3) { state.textContent = tools.dataset.msgFew; return; }
+      var ring = pts.map(function (p) { return [+p[0].toFixed(6), +p[1].toFixed(6)]; });
+      ring.push(ring[0]);
+      document.getElementById("b-text").value = JSON.stringify({ type: "Polygon", coordinates: [ring] });
+      document.getElementById("b-source").value = "drawn";
+      on = false;
+      document.getElementById("b-text").focus();
+    });
+    chart.getZr().on("click", function (e) {
+      if (!on) return;
+      var p = chart.convertFromPixel({ geoIndex: 0 }, [e.offsetX, e.offsetY]);
+      if (p) { pts.push(p); show(); }
+    });
   }
 
   var inline = document.getElementById("grid-map-data");
@@ -79,7 +121,7 @@
     var feats = [];
     if (d.village) { var v = named([d.village], "name"); v[0].properties.kind = "region"; feats.push(v[0]); }
     if (d.grid) feats = feats.concat(named([d.grid], "name"));
-    draw(feats, [], 0, null, "");
+    draw(feats, [], 0, null, "", d.grid ? d.grid.properties.code : null);
     return;
   }
   fetch(el.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (d) {
