@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "fengqiao.supervision",
     "fengqiao.followup",
     "fengqiao.notifications",
+    "fengqiao.grid",
     "fengqiao.analytics",
     "fengqiao.workbench",
     "fengqiao.portal",
@@ -246,6 +247,7 @@ FENGQIAO_PERIODIC_JOBS = [
     ("calendar_reminder", "fengqiao.deadlines.tasks.remind_missing_calendar_task", 3600),
     ("notify_retry", "fengqiao.notifications.tasks.retry_outbound_task", 60),
     ("followup_sweep", "fengqiao.followup.tasks.followup_sweep_task", 3600),
+    ("grid_visit_sweep", "fengqiao.grid.tasks.sweep_missed_visits_task", 3600),
 ]
 # Notifications: senders by dotted path (LogBackend for development, HttpGatewayBackend for
 # production) and the gateways' URL, token, timeout and extra JSON fields.

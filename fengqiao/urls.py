@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", include("fengqiao.api.urls")),
     path("p/", include("fengqiao.portal.urls")),
     path("analytics/", include("fengqiao.analytics.urls")),
+    path("grid/", include("fengqiao.grid.urls")),
     path("", include("fengqiao.workbench.urls")),
 ]
 if settings.FENGQIAO_BENCH:

@@ -17,7 +17,9 @@ from fengqiao.demo.organization import DemoOrg
 Log = Callable[[str], None]
 
 # (title for the progress line, module under fengqiao.demo)
-SECTIONS: list[tuple[str, str]] = []
+SECTIONS: list[tuple[str, str]] = [
+    ("grids (boundaries, grids, grid workers, field reports, base data)", "grid"),
+]
 
 
 def build_all(org: DemoOrg, *, log: Log) -> None:
