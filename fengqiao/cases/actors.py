@@ -36,9 +36,10 @@ SWEEP_MODULES = frozenset(
         "fengqiao.supervision.services",
         "fengqiao.followup.services",
         "fengqiao.routing.services",
-        "fengqiao.demo.steps",
     }
 )
+# The demo plays what the sweeps would have done over its simulated year.
+SWEEP_PACKAGES = ("fengqiao.demo.",)
 CITIZEN_MODULES = frozenset(
     {"fengqiao.followup.services", "fengqiao.portal.services", "fengqiao.intake.services"}
 )

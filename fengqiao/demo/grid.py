@@ -18,7 +18,7 @@ from django.utils import timezone
 from shapely.geometry import Point
 
 from fengqiao.cases import services as case_services
-from fengqiao.cases import workflow
+from fengqiao.cases.actors import sweep_actor
 from fengqiao.cases.models import Case
 from fengqiao.demo import grid_data
 from fengqiao.demo.organization import DemoOrg
@@ -188,8 +188,7 @@ def _locate_cases(county: Region) -> int:
                     "longitude": Decimal(f"{point.x:.6f}"),
                     "latitude": Decimal(f"{point.y:.6f}"),
                 },
-                actor=None,
-                actor_kind=workflow.SYSTEM,
+                actor=sweep_actor("demo_grid"),
                 note="网格定位（演示数据）",
                 now=registered_at,
             )
