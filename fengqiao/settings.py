@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "fengqiao.deadlines",
     "fengqiao.supervision",
     "fengqiao.followup",
+    "fengqiao.mediation",
     "fengqiao.notifications",
     "fengqiao.analytics",
     "fengqiao.workbench",
