@@ -7,7 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("fengqiao.api.urls")),
+    path("p/mediation/", include("fengqiao.mediation.public_urls")),
     path("p/", include("fengqiao.portal.urls")),
+    path("mediation/", include("fengqiao.mediation.urls")),
     path("analytics/", include("fengqiao.analytics.urls")),
     path("", include("fengqiao.workbench.urls")),
 ]

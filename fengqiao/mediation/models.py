@@ -100,7 +100,8 @@ class Mediator(models.Model):
     specialties = models.ManyToManyField(
         Category, verbose_name=_("擅长领域"), blank=True, related_name="+"
     )
-    languages = models.JSONField(_("语言/方言"), default=list, blank=True)
+    # "普通话、云梦话": plain text, so that a dialect is found with one LIKE on any database.
+    languages = models.CharField(_("语言/方言"), max_length=160, blank=True)
     residency = models.CharField(
         _("入驻方式"), max_length=16, choices=Residency.choices, default=Residency.RESIDENT
     )
@@ -138,6 +139,10 @@ class Mediator(models.Model):
         normalized = crypto.normalize_id_number(id_number)
         self.id_number_encrypted = crypto.encrypt(normalized) if normalized else ""
         self.id_number_hash = crypto.id_number_hash(normalized) if normalized else ""
+
+    @property
+    def language_list(self) -> list[str]:
+        return [part for part in self.languages.split("、") if part]
 
     @property
     def masked_phone(self) -> str:

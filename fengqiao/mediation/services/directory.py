@@ -134,9 +134,9 @@ def save_mediator(
     entry.user = data.user
     entry.title = clean_text(data.title, _("职务/职称"), max_length=64, required=False)
     entry.bio = clean_text(data.bio, _("个人简介"), max_length=2000, required=False)
-    entry.languages = [
+    entry.languages = "、".join(
         clean_text(lang, _("语言/方言"), max_length=20) for lang in data.languages if lang.strip()
-    ]
+    )
     entry.residency = data.residency
     entry.schedule_note = clean_text(
         data.schedule_note, _("坐班安排"), max_length=200, required=False

@@ -1,0 +1,226 @@
+"""Mediation statistics, computed from sessions: success rate, duration and satisfaction per
+mediator, organization, category and level, with the same span a year earlier.
+
+What is counted (so that the rates are honest):
+
+- a *mediation* is a case's round that ended it: outcome 成功, 部分成功 or 失败, held in the
+  period (rounds that ended in 继续调解 are counted as rounds, not as mediations);
+- success rate = 成功 / mediations; agreement rate = (成功 + 部分成功) / mediations;
+- duration = from the mediation's first round to the round that ended it, in days;
+- satisfaction = 满意 / rated, over the mediations' cases the citizen rated (visits back);
+  the number rated is given beside it, since few ratings make a rate say little.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fengqiao.cases.choices import Satisfaction
+from fengqiao.mediation.choices import FINAL_OUTCOMES, Outcome
+from fengqiao.mediation.models import Session
+from fengqiao.regions.models import Level
+
+DIMENSIONS = ("mediator", "organization", "category", "level")
+
+
+@dataclass
+class Figures:
+    key: str
+    label: str
+    mediations: int = 0
+    success: int = 0
+    partial: int = 0
+    failed: int = 0
+    rounds: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    durations: list[float] = field(default_factory=list, repr=False)
+
+    @property
+    def success_rate(self) -> float | None:
+        return round(self.success / self.mediations, 4) if self.mediations else None
+
+    @property
+    def agreement_rate(self) -> float | None:
+        done = self.success + self.partial
+        return round(done / self.mediations, 4) if self.mediations else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return round(self.satisfied / self.rated, 4) if self.rated else None
+
+    @property
+    def mean_days(self) -> float | None:
+        return round(statistics.fmean(self.durations), 1) if self.durations else None
+
+    @property
+    def median_days(self) -> float | None:
+        return round(statistics.median(self.durations), 1) if self.durations else None
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        out.pop("durations")
+        out.update(success_rate=self.success_rate, agreement_rate=self.agreement_rate,
+                   satisfaction_rate=self.satisfaction_rate, mean_days=self.mean_days,
+                   median_days=self.median_days)  # fmt: skip
+        return out
+
+
+@dataclass
+class Row:
+    """One group this period, and the same group a year earlier."""
+
+    now: Figures
+    before: Figures
+
+    @property
+    def success_change(self) -> float | None:
+        """Change of the success rate in percentage points."""
+        if self.now.success_rate is None or self.before.success_rate is None:
+            return None
+        return round((self.now.success_rate - self.before.success_rate) * 100, 1)
+
+    @property
+    def count_change(self) -> float | None:
+        """Change of the number of mediations, in per cent."""
+        if not self.before.mediations:
+            return None
+        return round((self.now.mediations / self.before.mediations - 1) * 100, 1)
+
+    def as_dict(self) -> dict:
+        return {"now": self.now.as_dict(), "before": self.before.as_dict(),
+                "success_change_pp": self.success_change, "count_change_pct": self.count_change}
+
+
+@dataclass
+class Report:
+    by: str
+    start: dt.date
+    end: dt.date
+    total: Row
+    rows: list[Row]
+
+    def as_dict(self) -> dict:
+        return {
+            "by": self.by,
+            "period": {"start": self.start.isoformat(), "end": self.end.isoformat()},
+            "previous": {"start": _year_before(self.start).isoformat(),
+                         "end": _year_before(self.end).isoformat()},
+            "total": self.total.as_dict(),
+            "rows": [r.as_dict() for r in self.rows],
+        }
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def period_of(year: int | None, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """A calendar year; the current one up to today (compared with the same span before)."""
+    today = today or timezone.localdate()
+    year = year or today.year
+    start = dt.date(year, 1, 1)
+    end = min(dt.date(year + 1, 1, 1), today + dt.timedelta(days=1))
+    return start, end
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(start, dt.time.min, tz), dt.datetime.combine(end, dt.time.min, tz))
+
+
+LEVEL_LABELS = {Level.PROVINCE: "省级", Level.CITY: "市级", Level.COUNTY: "县级",
+                Level.TOWNSHIP: "乡镇级", Level.VILLAGE: "村级"}  # fmt: skip
+
+
+def _key(by: str, row: dict) -> tuple[str, str]:
+    if by == "mediator":
+        return str(row["mediator_id"]), row["mediator__name"]
+    if by == "organization":
+        if row["organization_id"] is None:
+            return "-", _("未注明组织")
+        return str(row["organization_id"]), row["organization__name"]
+    if by == "category":
+        if row["case__category_id"] is None:
+            return "-", _("未分类")
+        return str(row["case__category_id"]), row["case__category__name"]
+    level = row["center__region__level"]
+    return str(level), str(Level(level).label) if level in Level.values else str(level)
+
+
+def _collect(sessions: QuerySet[Session], by: str, start: dt.date, end: dt.date) -> dict:
+    lo, hi = _bounds(start, end)
+    rows = (
+        sessions.filter(outcome__in=FINAL_OUTCOMES, held_at__gte=lo, held_at__lt=hi)
+        .order_by()
+        .values("mediator_id", "mediator__name", "organization_id", "organization__name",
+                "case__category_id", "case__category__name", "center__region__level",
+                "outcome", "round", "opened_at", "held_at", "case__satisfaction")
+    )  # fmt: skip
+    groups: dict[str, Figures] = {}
+    total = Figures(key="all", label=_("合计"))
+    for row in rows.iterator(chunk_size=2000):
+        key, label = _key(by, row)
+        fig = groups.get(key) or groups.setdefault(key, Figures(key=key, label=label))
+        for f in (fig, total):
+            f.mediations += 1
+            f.rounds += row["round"]
+            if row["outcome"] == Outcome.SUCCESS:
+                f.success += 1
+            elif row["outcome"] == Outcome.PARTIAL:
+                f.partial += 1
+            else:
+                f.failed += 1
+            f.durations.append(max(0.0, (row["held_at"] - row["opened_at"]).total_seconds() / 86400))
+            if row["case__satisfaction"]:
+                f.rated += 1
+                f.satisfied += row["case__satisfaction"] == Satisfaction.SATISFIED
+    return {"groups": groups, "total": total}
+
+
+def report(sessions: QuerySet[Session], *, by: str = "mediator", year: int | None = None,
+           today: dt.date | None = None) -> Report:  # fmt: skip
+    """The figures of ``sessions`` (already scoped to the user) grouped ``by`` a dimension."""
+    if by not in DIMENSIONS:
+        by = "mediator"
+    start, end = period_of(year, today)
+    now = _collect(sessions, by, start, end)
+    before = _collect(sessions, by, _year_before(start), _year_before(end))
+    keys = list(now["groups"]) + [k for k in before["groups"] if k not in now["groups"]]
+    rows = []
+    for key in keys:
+        a = now["groups"].get(key)
+        b = before["groups"].get(key)
+        label = (a or b).label
+        rows.append(Row(a or Figures(key, label), b or Figures(key, label)))
+    rows.sort(key=lambda r: (-r.now.mediations, -r.before.mediations, r.now.label))
+    return Report(by, start, end, Row(now["total"], before["total"]), rows)
+
+
+def mediator_ratings(mediator_ids: list[int]) -> dict[int, Figures]:
+    """All-time figures per mediator (the directory's ratings)."""
+    out: dict[int, Figures] = defaultdict(lambda: Figures("", ""))
+    rows = (
+        Session.objects.filter(mediator_id__in=mediator_ids, outcome__in=FINAL_OUTCOMES)
+        .order_by()
+        .values_list("mediator_id", "outcome", "case__satisfaction")
+    )
+    for mediator_id, outcome, satisfaction in rows:
+        f = out[mediator_id]
+        f.mediations += 1
+        f.success += outcome == Outcome.SUCCESS
+        f.partial += outcome == Outcome.PARTIAL
+        if satisfaction:
+            f.rated += 1
+            f.satisfied += satisfaction == Satisfaction.SATISFIED
+    return dict(out)
