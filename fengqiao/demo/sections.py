@@ -17,7 +17,9 @@ from fengqiao.demo.organization import DemoOrg
 Log = Callable[[str], None]
 
 # (title for the progress line, module under fengqiao.demo)
-SECTIONS: list[tuple[str, str]] = []
+SECTIONS: list[tuple[str, str]] = [
+    ("mediation (directory, rooms, sessions, agreements, packages, transfers)", "mediation"),
+]
 
 
 def build_all(org: DemoOrg, *, log: Log) -> None:

@@ -15,8 +15,11 @@ from fengqiao.mediation.choices import ParticipantRole
 from fengqiao.mediation.models import Agreement
 from fengqiao.mediation.services.agreements import format_code
 
-PARTY_LABELS = {PartyRole.APPLICANT: "申请人", PartyRole.RESPONDENT: "被申请人",
-                PartyRole.OTHER: "当事人"}  # fmt: skip
+PARTY_LABELS = {
+    PartyRole.APPLICANT: "申请人",
+    PartyRole.RESPONDENT: "被申请人",
+    PartyRole.OTHER: "当事人",
+}
 CN_DIGITS = "〇一二三四五六七八九"
 
 
@@ -49,12 +52,23 @@ def agreement_context(agreement: Agreement) -> dict:
     by_key = {(s.role, s.party_id): s for s in signatures}
     parties = []
     for row in agreement.parties:
-        role = ParticipantRole.APPLICANT if row["role"] == PartyRole.APPLICANT else (
-            ParticipantRole.RESPONDENT if row["role"] == PartyRole.RESPONDENT else
-            ParticipantRole.OTHER)  # fmt: skip
+        role = (
+            ParticipantRole.APPLICANT
+            if row["role"] == PartyRole.APPLICANT
+            else (
+                ParticipantRole.RESPONDENT
+                if row["role"] == PartyRole.RESPONDENT
+                else ParticipantRole.OTHER
+            )
+        )
         sig = by_key.get((role, row["party"]))
-        parties.append({**row, "label": PARTY_LABELS.get(row["role"], "当事人"),
-                        "signature": _data_uri(sig) if sig else ""})  # fmt: skip
+        parties.append(
+            {
+                **row,
+                "label": PARTY_LABELS.get(row["role"], "当事人"),
+                "signature": _data_uri(sig) if sig else "",
+            }
+        )
     mediator_sig = by_key.get((ParticipantRole.MEDIATOR, None))
     url = verify_url(agreement)
     organization = session.organization.name if session.organization_id else session.center.name

@@ -146,7 +146,9 @@ class Mediator(models.Model):
 
     @property
     def masked_phone(self) -> str:
-        return crypto.mask_phone(crypto.decrypt(self.phone_encrypted)) if self.phone_encrypted else ""
+        return (
+            crypto.mask_phone(crypto.decrypt(self.phone_encrypted)) if self.phone_encrypted else ""
+        )
 
 
 class Relative(models.Model):
@@ -565,4 +567,3 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.from_unit_id}→{self.to_unit_id}"
-

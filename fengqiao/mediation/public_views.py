@@ -111,8 +111,12 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         mediator = selectors.public_mediator(pk)
     except NotFound as exc:
-        return render(request, "portal/not_found.html",
-                      {"title": _("未找到"), "text": str(exc.message)}, status=404)  # fmt: skip
+        return render(
+            request,
+            "portal/not_found.html",
+            {"title": _("未找到"), "text": str(exc.message)},
+            status=404,
+        )
     return render(
         request,
         "mediation/public/profile.html",
@@ -151,9 +155,11 @@ def choose(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 services.request_mediator(
-                    case=case, mediator=form.cleaned_data["mediator"], by="citizen",
+                    case=case,
+                    mediator=form.cleaned_data["mediator"],
+                    by="citizen",
                     note=form.cleaned_data["note"],
-                )  # fmt: skip
+                )
             except DomainError as exc:
                 form.add_error("mediator", str(exc.message))
             else:
@@ -193,9 +199,11 @@ def _verify(request: HttpRequest, code: str) -> HttpResponse:
             _note_failure(request)
             error = _("未找到该案件，请核对编号和手机号后四位")
     return render(
-        request, "mediation/public/verify_case.html",
-        {"form": form, "code": code, "error": error}, status=status,
-    )  # fmt: skip
+        request,
+        "mediation/public/verify_case.html",
+        {"form": form, "code": code, "error": error},
+        status=status,
+    )
 
 
 @require_GET
@@ -210,8 +218,11 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mediation/public/verify.html",
-        {"form": form, "a": agreement, "searched": searched,
-         "code": services.format_code(agreement.verification_code) if agreement else ""},
+        {
+            "form": form,
+            "a": agreement,
+            "searched": searched,
+            "code": services.format_code(agreement.verification_code) if agreement else "",
+        },
         status=404 if searched and agreement is None else 200,
-    )  # fmt: skip
-
+    )

@@ -125,9 +125,10 @@ def may_mediate(user: User, case: Case) -> bool:
     ids = {m.pk for m in profiles_of(user)}
     if not ids:
         return False
-    return Role.MEDIATOR in roles_on(user, case) or Session.objects.filter(
-        case=case, mediator_id__in=ids
-    ).exists()
+    return (
+        Role.MEDIATOR in roles_on(user, case)
+        or Session.objects.filter(case=case, mediator_id__in=ids).exists()
+    )
 
 
 # --- the directory -----------------------------------------------------------------------
@@ -174,8 +175,10 @@ def directory(flt: DirectoryFilter, *, published_only: bool = True) -> QuerySet[
         qs = qs.filter(languages__icontains=flt.language[:20])
     if flt.text:
         qs = qs.filter(Q(name__icontains=flt.text[:30]) | Q(title__icontains=flt.text[:30]))
-    return with_workload(qs).select_related("center", "organization").prefetch_related(
-        "specialties", "pairings__village"
+    return (
+        with_workload(qs)
+        .select_related("center", "organization")
+        .prefetch_related("specialties", "pairings__village")
     )
 
 
@@ -186,9 +189,7 @@ def _category_path(flt: DirectoryFilter) -> str:
 
 def with_workload(qs: QuerySet[Mediator]) -> QuerySet[Mediator]:
     """Annotate ``open_cases``: distinct open cases with a live session or request."""
-    live = Q(sessions__status=SessionStatus.SCHEDULED) | Q(
-        sessions__case__status=Status.MEDIATING
-    )
+    live = Q(sessions__status=SessionStatus.SCHEDULED) | Q(sessions__case__status=Status.MEDIATING)
     return qs.annotate(open_cases=Count("sessions__case", filter=live, distinct=True))
 
 
@@ -263,7 +264,9 @@ class CaseMediation:
         last = self.last_final
         if self.case.status != Status.MEDIATING or last is None:
             return None
-        if last.outcome == Outcome.FAILED or (last.outcome == Outcome.PARTIAL and last.next_unit_id):
+        if last.outcome == Outcome.FAILED or (
+            last.outcome == Outcome.PARTIAL and last.next_unit_id
+        ):
             return last
         return None
 
@@ -294,7 +297,9 @@ def case_mediation(case: Case) -> CaseMediation:
     )
     package = (
         Package.objects.filter(case=case)
-        .prefetch_related(Prefetch("services", queryset=PackageService.objects.select_related("unit")))
+        .prefetch_related(
+            Prefetch("services", queryset=PackageService.objects.select_related("unit"))
+        )
         .first()
     )
     transfers = list(Transfer.objects.filter(case=case).select_related("from_unit", "to_unit"))

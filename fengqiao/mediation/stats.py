@@ -67,9 +67,13 @@ class Figures:
     def as_dict(self) -> dict:
         out = asdict(self)
         out.pop("durations")
-        out.update(success_rate=self.success_rate, agreement_rate=self.agreement_rate,
-                   satisfaction_rate=self.satisfaction_rate, mean_days=self.mean_days,
-                   median_days=self.median_days)  # fmt: skip
+        out.update(
+            success_rate=self.success_rate,
+            agreement_rate=self.agreement_rate,
+            satisfaction_rate=self.satisfaction_rate,
+            mean_days=self.mean_days,
+            median_days=self.median_days,
+        )
         return out
 
 
@@ -95,8 +99,12 @@ class Row:
         return round((self.now.mediations / self.before.mediations - 1) * 100, 1)
 
     def as_dict(self) -> dict:
-        return {"now": self.now.as_dict(), "before": self.before.as_dict(),
-                "success_change_pp": self.success_change, "count_change_pct": self.count_change}
+        return {
+            "now": self.now.as_dict(),
+            "before": self.before.as_dict(),
+            "success_change_pp": self.success_change,
+            "count_change_pct": self.count_change,
+        }
 
 
 @dataclass
@@ -111,8 +119,10 @@ class Report:
         return {
             "by": self.by,
             "period": {"start": self.start.isoformat(), "end": self.end.isoformat()},
-            "previous": {"start": _year_before(self.start).isoformat(),
-                         "end": _year_before(self.end).isoformat()},
+            "previous": {
+                "start": _year_before(self.start).isoformat(),
+                "end": _year_before(self.end).isoformat(),
+            },
             "total": self.total.as_dict(),
             "rows": [r.as_dict() for r in self.rows],
         }
@@ -139,8 +149,13 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return (dt.datetime.combine(start, dt.time.min, tz), dt.datetime.combine(end, dt.time.min, tz))
 
 
-LEVEL_LABELS = {Level.PROVINCE: "省级", Level.CITY: "市级", Level.COUNTY: "县级",
-                Level.TOWNSHIP: "乡镇级", Level.VILLAGE: "村级"}  # fmt: skip
+LEVEL_LABELS = {
+    Level.PROVINCE: "省级",
+    Level.CITY: "市级",
+    Level.COUNTY: "县级",
+    Level.TOWNSHIP: "乡镇级",
+    Level.VILLAGE: "村级",
+}
 
 
 def _key(by: str, row: dict) -> tuple[str, str]:
@@ -163,10 +178,21 @@ def _collect(sessions: QuerySet[Session], by: str, start: dt.date, end: dt.date)
     rows = (
         sessions.filter(outcome__in=FINAL_OUTCOMES, held_at__gte=lo, held_at__lt=hi)
         .order_by()
-        .values("mediator_id", "mediator__name", "organization_id", "organization__name",
-                "case__category_id", "case__category__name", "center__region__level",
-                "outcome", "round", "opened_at", "held_at", "case__satisfaction")
-    )  # fmt: skip
+        .values(
+            "mediator_id",
+            "mediator__name",
+            "organization_id",
+            "organization__name",
+            "case__category_id",
+            "case__category__name",
+            "center__region__level",
+            "outcome",
+            "round",
+            "opened_at",
+            "held_at",
+            "case__satisfaction",
+        )
+    )
     groups: dict[str, Figures] = {}
     total = Figures(key="all", label=_("合计"))
     for row in rows.iterator(chunk_size=2000):
@@ -181,15 +207,22 @@ def _collect(sessions: QuerySet[Session], by: str, start: dt.date, end: dt.date)
                 f.partial += 1
             else:
                 f.failed += 1
-            f.durations.append(max(0.0, (row["held_at"] - row["opened_at"]).total_seconds() / 86400))
+            f.durations.append(
+                max(0.0, (row["held_at"] - row["opened_at"]).total_seconds() / 86400)
+            )
             if row["case__satisfaction"]:
                 f.rated += 1
                 f.satisfied += row["case__satisfaction"] == Satisfaction.SATISFIED
     return {"groups": groups, "total": total}
 
 
-def report(sessions: QuerySet[Session], *, by: str = "mediator", year: int | None = None,
-           today: dt.date | None = None) -> Report:  # fmt: skip
+def report(
+    sessions: QuerySet[Session],
+    *,
+    by: str = "mediator",
+    year: int | None = None,
+    today: dt.date | None = None,
+) -> Report:
     """The figures of ``sessions`` (already scoped to the user) grouped ``by`` a dimension."""
     if by not in DIMENSIONS:
         by = "mediator"

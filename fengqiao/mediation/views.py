@@ -219,17 +219,24 @@ def mediator_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         form = forms.MediatorForm(
             centers=centers,
             initial={
-                "kind": entry.kind, "name": entry.name, "center": entry.center_id,
-                "organization": entry.organization_id, "title": entry.title, "bio": entry.bio,
+                "kind": entry.kind,
+                "name": entry.name,
+                "center": entry.center_id,
+                "organization": entry.organization_id,
+                "title": entry.title,
+                "bio": entry.bio,
                 "specialties": list(entry.specialties.all()),
-                "languages": entry.languages, "residency": entry.residency,
-                "schedule_note": entry.schedule_note, "is_chief": entry.is_chief,
-                "max_open_cases": entry.max_open_cases, "is_published": entry.is_published,
+                "languages": entry.languages,
+                "residency": entry.residency,
+                "schedule_note": entry.schedule_note,
+                "is_chief": entry.is_chief,
+                "max_open_cases": entry.max_open_cases,
+                "is_published": entry.is_published,
                 "days": [s.weekday for s in slots],
                 "day_start": slots[0].start if slots else dt.time(9),
                 "day_end": slots[0].end if slots else dt.time(17),
             },
-        )  # fmt: skip
+        )
     else:
         form = forms.MediatorForm(centers=centers)
     return render(
@@ -249,7 +256,9 @@ def relative_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         _run(
             request,
-            lambda: services.declare_relative(mediator=entry, actor=request.user, **form.cleaned_data),
+            lambda: services.declare_relative(
+                mediator=entry, actor=request.user, **form.cleaned_data
+            ),
             _("已登记申报亲属。"),
         )
     else:
@@ -263,12 +272,13 @@ def relative_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _units_for_dispatch(case):
     return (
         Unit.objects.filter(
-            is_active=True, region_path__gte=case.scope_path,
+            is_active=True,
+            region_path__gte=case.scope_path,
             region_path__lt=case.scope_path + PATH_END,
         )
         .exclude(pk=case.center_id)
         .order_by("kind", "region_path", "name")
-    )  # fmt: skip
+    )
 
 
 def _rooms_for(case):
@@ -284,12 +294,14 @@ def _case_context(request: HttpRequest, case) -> dict[str, Any]:
     user = request.user
     may_mediate = selectors.may_mediate(user, case)
     may_decide = selectors.may_decide(user, case)
-    senders = Unit.objects.filter(pk__in=[
-        m.unit_id for m in selectors.roles_on(user, case).values()
-    ])  # fmt: skip
-    receivers = Unit.objects.filter(kind=UnitKind.CENTER, is_active=True, region__code__in=[
-        c for c in case.center.region.ancestor_codes
-    ] + [case.center.region_id]).order_by("region_path")  # fmt: skip
+    senders = Unit.objects.filter(
+        pk__in=[m.unit_id for m in selectors.roles_on(user, case).values()]
+    )
+    receivers = Unit.objects.filter(
+        kind=UnitKind.CENTER,
+        is_active=True,
+        region__code__in=[*list(case.center.region.ancestor_codes), case.center.region_id],
+    ).order_by("region_path")
     assigned = cm.assigned
     return {
         "case": case,
@@ -301,9 +313,10 @@ def _case_context(request: HttpRequest, case) -> dict[str, Any]:
         "request_form": forms.RequestForm(candidates=candidates),
         "decide_form": forms.DecideForm(candidates=candidates),
         "schedule_form": forms.ScheduleForm(
-            candidates=candidates, rooms=_rooms_for(case),
+            candidates=candidates,
+            rooms=_rooms_for(case),
             initial={"mediator": assigned.pk} if assigned else {},
-        ),  # fmt: skip
+        ),
         "dispatch_form": forms.DispatchForm(units=_units_for_dispatch(case)),
         "package_form": forms.PackageForm(presets=PRESETS),
         "service_form": forms.ServiceUpdateForm(),
@@ -329,11 +342,14 @@ def request_create(request: HttpRequest, code: str) -> HttpResponse:
         _run(
             request,
             lambda: services.request_mediator(
-                case=case, mediator=form.cleaned_data["mediator"], by="staff",
-                actor=request.user, note=form.cleaned_data["note"],
+                case=case,
+                mediator=form.cleaned_data["mediator"],
+                by="staff",
+                actor=request.user,
+                note=form.cleaned_data["note"],
             ),
             _("已为群众点单，待中心确认。"),
-        )  # fmt: skip
+        )
     else:
         _form_errors(request, form)
     nxt = request.POST.get("next", "")
@@ -355,11 +371,14 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         _run(
             request,
             lambda: services.decide_request(
-                request=req, actor=request.user, confirm=confirm,
-                proposed=form.cleaned_data.get("proposed"), reason=form.cleaned_data["reason"],
+                request=req,
+                actor=request.user,
+                confirm=confirm,
+                proposed=form.cleaned_data.get("proposed"),
+                reason=form.cleaned_data["reason"],
             ),
             _("已确认点单。") if confirm else _("已另荐调解员。"),
-        )  # fmt: skip
+        )
     else:
         _form_errors(request, form)
     return _back_to_case(case.code, "requests")
@@ -377,12 +396,17 @@ def session_create(request: HttpRequest, code: str) -> HttpResponse:
         session = _run(
             request,
             lambda: services.schedule_session(
-                case=case, mediator=d["mediator"], starts_at=d["starts_at"], ends_at=d["ends_at"],
-                mode=d["mode"], room=d.get("room"), online_link=d.get("online_link", ""),
+                case=case,
+                mediator=d["mediator"],
+                starts_at=d["starts_at"],
+                ends_at=d["ends_at"],
+                mode=d["mode"],
+                room=d.get("room"),
+                online_link=d.get("online_link", ""),
                 actor=request.user,
             ),
             _("调解会已安排。"),
-        )  # fmt: skip
+        )
         if session is not None:
             return redirect("mediation:session", pk=session.pk)
     else:
@@ -406,12 +430,17 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
             done = _run(
                 request,
                 lambda: services.record_outcome(
-                    session=session, outcome=d["outcome"], actor=request.user, notes=d["notes"],
-                    agreement=agreement, failure_reason=d["failure_reason"],
-                    next_unit=d.get("next_unit"), absent=absent,
+                    session=session,
+                    outcome=d["outcome"],
+                    actor=request.user,
+                    notes=d["notes"],
+                    agreement=agreement,
+                    failure_reason=d["failure_reason"],
+                    next_unit=d.get("next_unit"),
+                    absent=absent,
                 ),
                 _("调解结果已记录。"),
-            )  # fmt: skip
+            )
             if done is not None:
                 done = selectors.session_for(request.user, pk)
                 if hasattr(done, "agreement"):
@@ -476,8 +505,7 @@ def _signer_choices(agreement: Agreement) -> list[tuple[str, str]]:
 def _courts(agreement: Agreement):
     case = agreement.case
     ancestors = [case.scope_path[: i + 1] for i, ch in enumerate(case.scope_path) if ch == "/"]
-    return Unit.objects.filter(unit_type=UnitType.COURT, is_active=True,
-                               region_path__in=ancestors)  # fmt: skip
+    return Unit.objects.filter(unit_type=UnitType.COURT, is_active=True, region_path__in=ancestors)
 
 
 @_domain
@@ -532,17 +560,25 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.SignForm(request.POST, request.FILES, signers=_signer_choices(agreement))
     if form.is_valid():
         role, _sep, party_id = form.cleaned_data["signer"].partition(":")
-        party = Party.objects.filter(pk=int(party_id), case=agreement.case).first() if party_id else None
+        party = (
+            Party.objects.filter(pk=int(party_id), case=agreement.case).first()
+            if party_id
+            else None
+        )
         name = party.name if party else agreement.session.mediator.name
         _run(
             request,
             lambda: services.sign_agreement(
-                agreement=agreement, role=role, name=name, party=party,
-                method=form.cleaned_data["method"], image=_signature_bytes(form),
+                agreement=agreement,
+                role=role,
+                name=name,
+                party=party,
+                method=form.cleaned_data["method"],
+                image=_signature_bytes(form),
                 actor=request.user,
             ),
             _("签字已记录。"),
-        )  # fmt: skip
+        )
     else:
         _form_errors(request, form)
     return redirect("mediation:agreement", pk=agreement.pk)
@@ -552,8 +588,11 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agreement_settle(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_for(request.user, pk)
-    _run(request, lambda: services.settle(agreement=agreement, actor=request.user),
-         _("案件已按调解协议办结。"))  # fmt: skip
+    _run(
+        request,
+        lambda: services.settle(agreement=agreement, actor=request.user),
+        _("案件已按调解协议办结。"),
+    )
     return redirect("mediation:agreement", pk=agreement.pk)
 
 
@@ -586,10 +625,11 @@ def confirmation_ruling(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         _run(
             request,
-            lambda: services.record_ruling(confirmation=confirmation, actor=request.user,
-                                           **form.cleaned_data),
+            lambda: services.record_ruling(
+                confirmation=confirmation, actor=request.user, **form.cleaned_data
+            ),
             _("司法确认结果已登记。"),
-        )  # fmt: skip
+        )
     else:
         _form_errors(request, form)
     return redirect("mediation:agreement", pk=agreement.pk)
@@ -621,10 +661,11 @@ def package_choose(request: HttpRequest, code: str) -> HttpResponse:
             chosen.append(services.ServiceIn(kind, unit, today + dt.timedelta(days=days)))
         _run(
             request,
-            lambda: services.choose_package(case=case, services=chosen, actor=request.user,
-                                            preset=d["preset"], note=d["note"]),
+            lambda: services.choose_package(
+                case=case, services=chosen, actor=request.user, preset=d["preset"], note=d["note"]
+            ),
             _("组合式服务已选定。"),
-        )  # fmt: skip
+        )
     else:
         _form_errors(request, form)
     return _back_to_case(case.code, "package")
@@ -640,10 +681,11 @@ def service_update(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         _run(
             request,
-            lambda: services.update_service(service=service, actor=request.user,
-                                            **form.cleaned_data),
+            lambda: services.update_service(
+                service=service, actor=request.user, **form.cleaned_data
+            ),
             _("服务办理情况已更新。"),
-        )  # fmt: skip
+        )
     else:
         _form_errors(request, form)
     if request.POST.get("next") == "home":
@@ -655,8 +697,11 @@ def service_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def transfer_send(request: HttpRequest, code: str) -> HttpResponse:
     case = selectors.get_case(request.user, code)
-    form = forms.TransferForm(request.POST, senders=Unit.objects.filter(is_active=True),
-                              receivers=Unit.objects.filter(kind=UnitKind.CENTER))  # fmt: skip
+    form = forms.TransferForm(
+        request.POST,
+        senders=Unit.objects.filter(is_active=True),
+        receivers=Unit.objects.filter(kind=UnitKind.CENTER),
+    )
     if form.is_valid():
         _run(
             request,
@@ -674,9 +719,12 @@ def transfers_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mediation/transfers.html",
-        {"transfers": selectors.transfers_for(request.user)[:200],
-         "unit_ids": set(selectors.unit_ids(request.user)), "return_form": forms.ReturnForm()},
-    )  # fmt: skip
+        {
+            "transfers": selectors.transfers_for(request.user)[:200],
+            "unit_ids": set(selectors.unit_ids(request.user)),
+            "return_form": forms.ReturnForm(),
+        },
+    )
 
 
 def _transfer(request: HttpRequest, pk: int) -> Transfer:
@@ -690,8 +738,11 @@ def _transfer(request: HttpRequest, pk: int) -> Transfer:
 @require_POST
 def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
-    _run(request, lambda: services.accept_transfer(transfer=transfer, actor=request.user),
-         _("已接收移送。"))  # fmt: skip
+    _run(
+        request,
+        lambda: services.accept_transfer(transfer=transfer, actor=request.user),
+        _("已接收移送。"),
+    )
     return redirect("mediation:transfers")
 
 
@@ -701,9 +752,13 @@ def transfer_return(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
     form = forms.ReturnForm(request.POST)
     if form.is_valid():
-        _run(request, lambda: services.return_transfer(transfer=transfer, actor=request.user,
-                                                       reason=form.cleaned_data["reason"]),
-             _("已退回移送。"))  # fmt: skip
+        _run(
+            request,
+            lambda: services.return_transfer(
+                transfer=transfer, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("已退回移送。"),
+        )
     else:
         _form_errors(request, form)
     return redirect("mediation:transfers")
@@ -724,21 +779,34 @@ def rooms_page(request: HttpRequest) -> HttpResponse:
     form = forms.BookingForm(rooms=rooms)
     if request.method == "POST":
         form = forms.BookingForm(request.POST, rooms=rooms)
-        if form.is_valid():
-            if _run(request, lambda: services.book_room(actor=request.user, **form.cleaned_data),
-                    _("调解室已预约。")) is not None:  # fmt: skip
-                return redirect(f"{reverse('mediation:rooms')}?day={day.isoformat()}")
+        if form.is_valid() and (
+            _run(
+                request,
+                lambda: services.book_room(actor=request.user, **form.cleaned_data),
+                _("调解室已预约。"),
+            )
+            is not None
+        ):
+            return redirect(f"{reverse('mediation:rooms')}?day={day.isoformat()}")
     bookings = selectors.bookings_between(rooms, start, start + dt.timedelta(days=7))
     by_day: dict[dt.date, list] = {}
     for b in bookings:
         by_day.setdefault(timezone.localtime(b.starts_at).date(), []).append(b)
-    days = [(day + dt.timedelta(days=i), by_day.get(day + dt.timedelta(days=i), [])) for i in range(7)]
+    days = [
+        (day + dt.timedelta(days=i), by_day.get(day + dt.timedelta(days=i), [])) for i in range(7)
+    ]
     return render(
         request,
         "mediation/rooms.html",
-        {"rooms": rooms, "days": days, "form": form, "day": day,
-         "prev": day - dt.timedelta(days=7), "next": day + dt.timedelta(days=7)},
-    )  # fmt: skip
+        {
+            "rooms": rooms,
+            "days": days,
+            "form": form,
+            "day": day,
+            "prev": day - dt.timedelta(days=7),
+            "next": day + dt.timedelta(days=7),
+        },
+    )
 
 
 # --- statistics ----------------------------------------------------------------------------
@@ -759,9 +827,13 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mediation/stats.html",
-        {"rep": rep, "data": rep.as_dict(), "dimensions": stats.DIMENSIONS,
-         "years": list(range(this_year, this_year - 5, -1))},
-    )  # fmt: skip
+        {
+            "rep": rep,
+            "data": rep.as_dict(),
+            "dimensions": stats.DIMENSIONS,
+            "years": list(range(this_year, this_year - 5, -1)),
+        },
+    )
 
 
 @_domain

@@ -9,6 +9,7 @@ went on to a unit (部分成功 with a unit for the rest).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import secrets
@@ -41,8 +42,10 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, t
 CODE_LENGTH = 10
 MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": ("png", "image/png"), b"\xff\xd8\xff": ("jpg", "image/jpeg")}
-PARTY_ROLE = {PartyRole.APPLICANT: ParticipantRole.APPLICANT,
-              PartyRole.RESPONDENT: ParticipantRole.RESPONDENT}  # fmt: skip
+PARTY_ROLE = {
+    PartyRole.APPLICANT: ParticipantRole.APPLICANT,
+    PartyRole.RESPONDENT: ParticipantRole.RESPONDENT,
+}
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def _number(center: Unit, year: int) -> str:
 
 
 def create_agreement(
-    *, session: Session, data: AgreementIn, actor: User, is_partial: bool = False
+    *, session: Session, data: AgreementIn, actor: User | None, is_partial: bool = False
 ) -> Agreement:
     """Draw up the agreement of a session (inside record_outcome's transaction)."""
     now = timezone.now()
@@ -135,9 +138,45 @@ def create_agreement(
     return agreement
 
 
+def record_paper_agreement(
+    *,
+    session: Session,
+    data: AgreementIn,
+    scan: bytes,
+    actor: User | None,
+    is_partial: bool,
+    signed_at: dt.datetime,
+) -> Agreement:
+    """An agreement signed on paper (补录): drawn up, and every signature recorded from the
+    scanned signature page, effective from when it was signed."""
+    agreement = create_agreement(session=session, data=data, actor=actor, is_partial=is_partial)
+    ext, _ctype = _image(scan)
+    names = {p["party"]: p["name"] for p in agreement.parties}
+    digest = hashlib.sha256(scan).hexdigest()
+    for i, (role, party_id) in enumerate(required_signers(agreement)):
+        signature = Signature(
+            agreement=agreement,
+            role=role,
+            party_id=party_id,
+            name=names.get(party_id) or session.mediator.name,
+            method=SignatureMethod.SCAN,
+            sha256=digest,
+            recorded_by=actor,
+            signed_at=signed_at,
+        )
+        signature.image.save(f"{agreement.pk}-{i}.{ext}", ContentFile(scan), save=False)
+        signature.save()
+    agreement.status = AgreementStatus.SIGNED
+    agreement.signed_at = signed_at
+    agreement.save(update_fields=["status", "signed_at"])
+    return agreement
+
+
 def required_signers(agreement: Agreement) -> list[tuple[str, int | None]]:
     """(role, party id) of everyone who must sign: each party, then the mediator."""
-    rows = [(PARTY_ROLE.get(p["role"], ParticipantRole.OTHER), p["party"]) for p in agreement.parties]
+    rows = [
+        (PARTY_ROLE.get(p["role"], ParticipantRole.OTHER), p["party"]) for p in agreement.parties
+    ]
     return [*rows, (ParticipantRole.MEDIATOR, None)]
 
 
@@ -170,8 +209,8 @@ def sign_agreement(
 ) -> Signature:
     """Record one signature. The last one makes the agreement effective and settles the
     case when the actor may (else it waits for the center: see ``settle``)."""
-    agreement = Agreement.objects.select_for_update().select_related("case", "session").get(
-        pk=agreement.pk
+    agreement = (
+        Agreement.objects.select_for_update().select_related("case", "session").get(pk=agreement.pk)
     )
     require_mediate(actor, agreement.case)
     if agreement.status != AgreementStatus.DRAFT:
@@ -205,18 +244,25 @@ def sign_agreement(
         actor=actor,
         unit=unit_for(actor, agreement.case),
         note=_("%(role)s%(name)s签字（%(method)s）")
-        % {"role": ParticipantRole(role).label, "name": crypto.mask_name(name),
-           "method": SignatureMethod(method).label},
+        % {
+            "role": ParticipantRole(role).label,
+            "name": crypto.mask_name(name),
+            "method": SignatureMethod(method).label,
+        },
         data={"agreement": agreement.pk, "signature": signature.pk, "sha256": signature.sha256},
-    )  # fmt: skip
+    )
     if len(missing) == 1:
         agreement.status = AgreementStatus.SIGNED
         agreement.signed_at = now
         agreement.save(update_fields=["status", "signed_at"])
-        event(case=agreement.case, action=Action.MEDIATION_AGREEMENT, actor=actor,
-              unit=unit_for(actor, agreement.case),
-              note=_("调解协议书%(number)s经各方签字生效") % {"number": agreement.number},
-              data={"agreement": agreement.pk, "signed": True})  # fmt: skip
+        event(
+            case=agreement.case,
+            action=Action.MEDIATION_AGREEMENT,
+            actor=actor,
+            unit=unit_for(actor, agreement.case),
+            note=_("调解协议书%(number)s经各方签字生效") % {"number": agreement.number},
+            data={"agreement": agreement.pk, "signed": True},
+        )
         if may_settle(actor, agreement):
             settle(agreement=agreement, actor=actor)
     return signature
@@ -224,7 +270,9 @@ def sign_agreement(
 
 def result_text(agreement: Agreement) -> str:
     head = (
-        _("部分达成调解协议（%(number)s）：") if agreement.is_partial else _("调解成功，达成调解协议（%(number)s）：")
+        _("部分达成调解协议（%(number)s）：")
+        if agreement.is_partial
+        else _("调解成功，达成调解协议（%(number)s）：")
     ) % {"number": agreement.number}
     tail = f"\n{_('履行方式、时限')}：{agreement.performance}" if agreement.performance else ""
     return f"{head}\n{agreement.terms}{tail}"[:20000]
@@ -264,11 +312,15 @@ def refer_to_court(*, agreement: Agreement, court: Unit, actor: User) -> Judicia
     confirmation = JudicialConfirmation.objects.create(
         agreement=agreement, court=court, referred_by=actor, referred_at=timezone.now()
     )
-    event(case=agreement.case, action=Action.JUDICIAL, actor=actor,
-          unit=unit_for(actor, agreement.case),
-          note=_("申请%(court)s司法确认调解协议%(number)s") % {"court": court.name,
-                                                          "number": agreement.number},
-          data={"agreement": agreement.pk, "court": court.pk})  # fmt: skip
+    event(
+        case=agreement.case,
+        action=Action.JUDICIAL,
+        actor=actor,
+        unit=unit_for(actor, agreement.case),
+        note=_("申请%(court)s司法确认调解协议%(number)s")
+        % {"court": court.name, "number": agreement.number},
+        data={"agreement": agreement.pk, "court": court.pk},
+    )
     return confirmation
 
 
@@ -290,23 +342,31 @@ def record_ruling(
     note: str = "",
 ) -> JudicialConfirmation:
     """The court's ruling on a referral (entered by the court or by the center from it)."""
-    confirmation = JudicialConfirmation.objects.select_for_update().select_related(
-        "agreement__case", "court"
-    ).get(pk=confirmation.pk)
+    confirmation = (
+        JudicialConfirmation.objects.select_for_update()
+        .select_related("agreement__case", "court")
+        .get(pk=confirmation.pk)
+    )
     if not _may_rule(actor, confirmation):
         raise PermissionDenied(_("只有受理法院或综治中心可以登记司法确认结果。"))
     if confirmation.status != ConfirmationStatus.REFERRED:
         raise Conflict(_("司法确认结果已登记。"), code="already_ruled")
-    confirmation.ruling_number = clean_text(ruling_number, _("裁定书文号"), max_length=64,
-                                            required=confirmed)  # fmt: skip
-    confirmation.result_note = clean_text(note, _("裁定结果"), max_length=2000,
-                                          required=not confirmed)  # fmt: skip
+    confirmation.ruling_number = clean_text(
+        ruling_number, _("裁定书文号"), max_length=64, required=confirmed
+    )
+    confirmation.result_note = clean_text(
+        note, _("裁定结果"), max_length=2000, required=not confirmed
+    )
     confirmation.status = ConfirmationStatus.CONFIRMED if confirmed else ConfirmationStatus.REJECTED
     confirmation.decided_at = timezone.now()
     confirmation.save()
     case = confirmation.agreement.case
-    event(case=case, action=Action.JUDICIAL, actor=actor,
-          note=_("司法确认：%(status)s %(number)s") % {
-              "status": confirmation.get_status_display(), "number": confirmation.ruling_number},
-          data={"confirmation": confirmation.pk, "status": confirmation.status})  # fmt: skip
+    event(
+        case=case,
+        action=Action.JUDICIAL,
+        actor=actor,
+        note=_("司法确认：%(status)s %(number)s")
+        % {"status": confirmation.get_status_display(), "number": confirmation.ruling_number},
+        data={"confirmation": confirmation.pk, "status": confirmation.status},
+    )
     return confirmation

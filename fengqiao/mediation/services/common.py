@@ -36,13 +36,15 @@ def event(
     note: str = "",
     data: dict[str, Any] | None = None,
     unit: Unit | None = None,
+    actor_kind: str | None = None,
 ) -> CaseEvent:
-    """Append the write's event on the case's chain (inside the caller's transaction)."""
+    """Append the write's event on the case's chain (inside the caller's transaction).
+    Without an actor the event is the citizen's, unless ``actor_kind`` says otherwise."""
     return case_services.record_event(
         case=case,
         action=action,
         actor=actor,
-        actor_kind=case_services.STAFF if actor is not None else workflow.CITIZEN,
+        actor_kind=actor_kind or (case_services.STAFF if actor is not None else workflow.CITIZEN),
         unit=unit,
         note=note[:2000],
         data=data or {},

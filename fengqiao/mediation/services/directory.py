@@ -160,9 +160,14 @@ def save_mediator(
 
 @transaction.atomic
 def declare_relative(
-    *, mediator: Mediator, name: str, relation: str, phone: str = "", id_number: str = "",
+    *,
+    mediator: Mediator,
+    name: str,
+    relation: str,
+    phone: str = "",
+    id_number: str = "",
     actor: User | None,
-) -> Relative:  # fmt: skip
+) -> Relative:
     """A mediator's near relative (回避): matched against parties by phone or ID number."""
     _require_manage(actor, mediator.center)
     name = clean_text(name, _("姓名"), max_length=64)
@@ -192,7 +197,9 @@ def pair_village(
     replaces the old)."""
     _require_manage(actor, expert.center)
     if expert.kind != ProviderKind.LEGAL_EXPERT:
-        raise ValidationFailed(_("只有法律专家可以结对担任法治副村长或村法律顾问。"), field="expert")
+        raise ValidationFailed(
+            _("只有法律专家可以结对担任法治副村长或村法律顾问。"), field="expert"
+        )
     if village.level != Level.VILLAGE:
         raise ValidationFailed(_("请选择一个村（社区）。"), field="village")
     if role not in PairingRole.values:

@@ -38,7 +38,9 @@ class Preset:
 # The ten combined packages a center offers (after 湖北's 「十大组合式套餐」).
 PRESETS: tuple[Preset, ...] = (
     Preset("family", gettext_lazy("婚姻家庭套餐"), (K.MEDIATION, K.COUNSELLING, K.LEGAL_AID)),
-    Preset("labor", gettext_lazy("劳动争议（欠薪）套餐"), (K.MEDIATION, K.ARBITRATION, K.LEGAL_AID)),
+    Preset(
+        "labor", gettext_lazy("劳动争议（欠薪）套餐"), (K.MEDIATION, K.ARBITRATION, K.LEGAL_AID)
+    ),
     Preset("traffic", gettext_lazy("道路交通事故套餐"), (K.MEDIATION, K.LITIGATION, K.LEGAL_AID)),
     Preset("medical", gettext_lazy("医疗纠纷套餐"), (K.MEDIATION, K.COUNSELLING, K.LITIGATION)),
     Preset("property", gettext_lazy("物业纠纷套餐"), (K.MEDIATION, K.NOTARIZATION)),
@@ -46,9 +48,12 @@ PRESETS: tuple[Preset, ...] = (
     Preset("neighbor", gettext_lazy("邻里纠纷套餐"), (K.MEDIATION, K.COUNSELLING)),
     Preset("contract", gettext_lazy("合同债务套餐"), (K.MEDIATION, K.NOTARIZATION, K.LITIGATION)),
     Preset("consumer", gettext_lazy("消费维权套餐"), (K.MEDIATION, K.ARBITRATION)),
-    Preset("vulnerable", gettext_lazy("老弱病残帮扶套餐"),
-           (K.MEDIATION, K.LEGAL_AID, K.COUNSELLING, K.NOTARIZATION)),
-)  # fmt: skip
+    Preset(
+        "vulnerable",
+        gettext_lazy("老弱病残帮扶套餐"),
+        (K.MEDIATION, K.LEGAL_AID, K.COUNSELLING, K.NOTARIZATION),
+    ),
+)
 PRESET_BY_CODE = {p.code: p for p in PRESETS}
 
 # Which kind of unit usually gives each service (the form proposes one of them).
@@ -60,8 +65,14 @@ SERVICE_UNIT_TYPES: dict[str, tuple[str, ...]] = {
     K.COUNSELLING: (UnitType.WOMEN_FEDERATION, UnitType.HEALTH),
     K.LITIGATION: (UnitType.COURT,),
 }
-DEFAULT_DAYS = {K.MEDIATION: 15, K.ARBITRATION: 45, K.NOTARIZATION: 15, K.LEGAL_AID: 10,
-                K.COUNSELLING: 15, K.LITIGATION: 90}  # fmt: skip
+DEFAULT_DAYS = {
+    K.MEDIATION: 15,
+    K.ARBITRATION: 45,
+    K.NOTARIZATION: 15,
+    K.LEGAL_AID: 10,
+    K.COUNSELLING: 15,
+    K.LITIGATION: 90,
+}
 
 
 def units_for(case: Case, kind: str) -> list[Unit]:
@@ -115,8 +126,9 @@ def choose_package(
     for s in services:
         row = existing.get(s.kind)
         if row is None:
-            PackageService.objects.create(package=package, kind=s.kind, unit=s.unit,
-                                          due_date=s.due_date, updated_at=now)  # fmt: skip
+            PackageService.objects.create(
+                package=package, kind=s.kind, unit=s.unit, due_date=s.due_date, updated_at=now
+            )
         elif row.status in OPEN_SERVICE_STATUSES or row.status == ServiceStatus.CANCELLED:
             row.unit, row.due_date, row.updated_at = s.unit, s.due_date, now
             if row.status == ServiceStatus.CANCELLED:
@@ -126,11 +138,18 @@ def choose_package(
         status=ServiceStatus.CANCELLED, updated_at=now
     )
     label = PRESET_BY_CODE[preset].label if preset else _("自选服务")
-    event(case=case, action=Action.SERVICE_PACKAGE, actor=actor, unit=unit_for(actor, case),
-          note=_("组合式服务（%(label)s）：%(items)s") % {
-              "label": label,
-              "items": "、".join(f"{ServiceKind(s.kind).label}（{s.unit.name}）" for s in services)},
-          data={"package": package.pk, "services": sorted(kinds)})  # fmt: skip
+    event(
+        case=case,
+        action=Action.SERVICE_PACKAGE,
+        actor=actor,
+        unit=unit_for(actor, case),
+        note=_("组合式服务（%(label)s）：%(items)s")
+        % {
+            "label": label,
+            "items": "、".join(f"{ServiceKind(s.kind).label}（{s.unit.name}）" for s in services),
+        },
+        data={"package": package.pk, "services": sorted(kinds)},
+    )
     return package
 
 
@@ -147,8 +166,10 @@ def update_service(
     *, service: PackageService, status: str, actor: User, outcome: str = ""
 ) -> PackageService:
     """The unit (or the center) reports on its part of the package."""
-    service = PackageService.objects.select_for_update().select_related("package__case", "unit").get(
-        pk=service.pk
+    service = (
+        PackageService.objects.select_for_update()
+        .select_related("package__case", "unit")
+        .get(pk=service.pk)
     )
     if not may_update_service(actor, service):
         raise PermissionDenied(_("只有承办该项服务的单位或综治中心可以填报。"))
@@ -165,11 +186,19 @@ def update_service(
     service.save()
     case = service.package.case
     unit = service.unit if service.unit.kind != UnitKind.CENTER else unit_for(actor, case)
-    event(case=case, action=Action.SERVICE_PACKAGE, actor=actor, unit=unit,
-          note=_("%(kind)s：%(status)s。%(outcome)s") % {
-              "kind": service.get_kind_display(), "status": service.get_status_display(),
-              "outcome": service.outcome},
-          data={"service": service.pk, "status": status})  # fmt: skip
+    event(
+        case=case,
+        action=Action.SERVICE_PACKAGE,
+        actor=actor,
+        unit=unit,
+        note=_("%(kind)s：%(status)s。%(outcome)s")
+        % {
+            "kind": service.get_kind_display(),
+            "status": service.get_status_display(),
+            "outcome": service.outcome,
+        },
+        data={"service": service.pk, "status": status},
+    )
     return service
 
 

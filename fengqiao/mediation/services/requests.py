@@ -60,9 +60,12 @@ def conflicts(case: Case, mediator: Mediator) -> list[str]:
             _("调解员曾以“%(role)s”身份参与本案，应当回避。")
             % {"role": ParticipantRole(side.role).label}
         )
-    if mediator.user_id and CaseEvent.objects.filter(
-        case=case, actor_id=mediator.user_id, action__in=[Action.SIGN, Action.RESOLVE]
-    ).exists():
+    if (
+        mediator.user_id
+        and CaseEvent.objects.filter(
+            case=case, actor_id=mediator.user_id, action__in=[Action.SIGN, Action.RESOLVE]
+        ).exists()
+    ):
         reasons.append(_("调解员曾作为承办人办理本案，应当回避。"))
     if Session.objects.filter(case=case, mediator=mediator, outcome=Outcome.FAILED).exists():
         reasons.append(_("该调解员已主持过本案调解且未达成协议，请选择其他调解员。"))
@@ -138,7 +141,8 @@ def request_mediator(
         action=Action.MEDIATION_REQUEST,
         actor=actor,
         unit=unit_for(actor, case),
-        note=_("点选%(kind)s：%(name)s") % {"kind": mediator.get_kind_display(), "name": mediator.name},
+        note=_("点选%(kind)s：%(name)s")
+        % {"kind": mediator.get_kind_display(), "name": mediator.name},
         data={"request": request.pk, "mediator": mediator.pk, "by": by},
     )
     return request
@@ -154,8 +158,10 @@ def decide_request(
     reason: str = "",
 ) -> MediatorRequest:
     """The center confirms the citizen's choice, or proposes another mediator (with why)."""
-    request = MediatorRequest.objects.select_for_update().select_related("case", "mediator").get(
-        pk=request.pk
+    request = (
+        MediatorRequest.objects.select_for_update()
+        .select_related("case", "mediator")
+        .get(pk=request.pk)
     )
     case = request.case
     if not selectors.may_decide(actor, case):

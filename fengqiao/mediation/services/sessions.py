@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.cases import services as case_services
+from fengqiao.cases import workflow
 from fengqiao.cases.choices import Action, PartyRole, Status
 from fengqiao.cases.models import Case, Party
 from fengqiao.core.errors import Conflict, ValidationFailed
@@ -47,9 +48,11 @@ from fengqiao.org.models import Unit, User
 MAX_SESSION = dt.timedelta(hours=12)
 MAX_AHEAD = dt.timedelta(days=366)
 MAX_BEHIND = dt.timedelta(days=366)
-PARTY_ROLES = {PartyRole.APPLICANT: ParticipantRole.APPLICANT,
-               PartyRole.RESPONDENT: ParticipantRole.RESPONDENT,
-               PartyRole.OTHER: ParticipantRole.OTHER}  # fmt: skip
+PARTY_ROLES = {
+    PartyRole.APPLICANT: ParticipantRole.APPLICANT,
+    PartyRole.RESPONDENT: ParticipantRole.RESPONDENT,
+    PartyRole.OTHER: ParticipantRole.OTHER,
+}
 
 
 def _check_times(starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime) -> None:
@@ -188,18 +191,25 @@ def schedule_session(
     if not mediator.is_active:
         raise ValidationFailed(_("该调解员不在名录中。"), field="mediator")
     if Session.objects.filter(
-        mediator=mediator, status=SessionStatus.SCHEDULED, starts_at__lt=ends_at,
+        mediator=mediator,
+        status=SessionStatus.SCHEDULED,
+        starts_at__lt=ends_at,
         ends_at__gt=starts_at,
-    ).exists():  # fmt: skip
-        raise Conflict(_("%(name)s这个时间已有其他调解安排。") % {"name": mediator.name},
-                       code="mediator_busy")  # fmt: skip
+    ).exists():
+        raise Conflict(
+            _("%(name)s这个时间已有其他调解安排。") % {"name": mediator.name}, code="mediator_busy"
+        )
     booking = None
     link = ""
     if mode == SessionMode.ROOM:
         booking = book_room(
-            room=_check_room(case, room), starts_at=starts_at, ends_at=ends_at, actor=actor,
-            purpose=f"{case.code} {case.title}"[:200], now=now,
-        )  # fmt: skip
+            room=_check_room(case, room),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            actor=actor,
+            purpose=f"{case.code} {case.title}"[:200],
+            now=now,
+        )
     else:
         link = _check_link(online_link)
     previous = Session.objects.filter(case=case).aggregate(n=Max("round"))["n"] or 0
@@ -259,18 +269,24 @@ def cancel_session(*, session: Session, actor: User, reason: str) -> Session:
     session.save(update_fields=["status"])
     if session.booking_id:
         Booking.objects.filter(pk=session.booking_id).update(is_cancelled=True)
-    event(case=session.case, action=Action.MEDIATION_SESSION, actor=actor,
-          unit=unit_for(actor, session.case),
-          note=_("取消第%(round)d轮调解：%(reason)s") % {"round": session.round, "reason": reason},
-          data={"session": session.pk, "cancelled": True})  # fmt: skip
+    event(
+        case=session.case,
+        action=Action.MEDIATION_SESSION,
+        actor=actor,
+        unit=unit_for(actor, session.case),
+        note=_("取消第%(round)d轮调解：%(reason)s") % {"round": session.round, "reason": reason},
+        data={"session": session.pk, "cancelled": True},
+    )
     return session
 
 
 def _check_next_unit(case: Case, unit: Unit | None) -> Unit | None:
     if unit is None:
         return None
-    if not unit.is_active or not unit.region_path.startswith(case.scope_path) or (
-        unit.pk == case.center_id
+    if (
+        not unit.is_active
+        or not unit.region_path.startswith(case.scope_path)
+        or (unit.pk == case.center_id)
     ):
         raise ValidationFailed(
             _("转办单位应为%(center)s辖区内的承办单位或人民法院。") % {"center": case.center},
@@ -296,8 +312,8 @@ def record_outcome(
     drawn up for signing); 失败 needs the reason and may name the unit or court to take the
     case; a partial success may name a unit for what was not agreed."""
     now = now or timezone.now()
-    session = Session.objects.select_for_update().select_related("case", "mediator").get(
-        pk=session.pk
+    session = (
+        Session.objects.select_for_update().select_related("case", "mediator").get(pk=session.pk)
     )
     case = session.case
     require_mediate(actor, case)
@@ -323,12 +339,11 @@ def record_outcome(
         action=Action.MEDIATION_OUTCOME,
         actor=actor,
         unit=unit_for(actor, case),
-        note=_("第%(round)d轮调解：%(outcome)s") % {"round": session.round,
-                                                   "outcome": Outcome(outcome).label}
+        note=_("第%(round)d轮调解：%(outcome)s")
+        % {"round": session.round, "outcome": Outcome(outcome).label}
         + (f"。{session.failure_reason}" if session.failure_reason else ""),
-        data={"session": session.pk, "outcome": outcome,
-              "next_unit": session.next_unit_id},
-    )  # fmt: skip
+        data={"session": session.pk, "outcome": outcome, "next_unit": session.next_unit_id},
+    )
     if outcome in AGREED_OUTCOMES:
         agreements.create_agreement(
             session=session, data=agreement, actor=actor, is_partial=outcome == Outcome.PARTIAL
@@ -373,3 +388,99 @@ def dispatch_after(*, session: Session, actor: User, lead_unit: Unit | None = No
         lead_unit=unit,
         note=f"{note}{session.failure_reason}"[:5000],
     )
+
+
+@transaction.atomic
+def record_past_mediation(
+    *,
+    case: Case,
+    mediator: Mediator,
+    starts_at: dt.datetime,
+    held_at: dt.datetime,
+    outcome: str,
+    actor: User | None,
+    agreement: agreements.AgreementIn | None = None,
+    scan: bytes = b"",
+    failure_reason: str = "",
+    room: Room | None = None,
+    now: dt.datetime | None = None,
+) -> Session:
+    """补录: enter a mediation held before it was recorded here (a paper register, a
+    mediation whose case already moved on). The session is stored as held, with its
+    agreement signed on paper (``scan``: the scanned signature page) for 成功/部分成功;
+    the case's status is left as it is, and the event says what was entered and when it was
+    held. ``actor`` None is the system (a migration of old registers)."""
+    now = now or timezone.now()
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    if actor is not None:
+        require_decide(actor, case)
+    if outcome not in (Outcome.SUCCESS, Outcome.PARTIAL, Outcome.FAILED):
+        raise ValidationFailed(_("请选择调解结果。"), field="outcome")
+    if not starts_at <= held_at <= now:
+        raise ValidationFailed(_("补录的调解应已结束。"), field="held_at")
+    if outcome in AGREED_OUTCOMES and (agreement is None or not scan):
+        raise ValidationFailed(_("请填写协议内容并上传签字页扫描件。"), field="terms")
+    if Session.objects.filter(case=case, status=SessionStatus.SCHEDULED).exists():
+        raise Conflict(_("本案已有待进行的调解会。"), code="session_open")
+    previous = Session.objects.filter(case=case).aggregate(n=Max("round"))["n"] or 0
+    ends_at = min(held_at, starts_at + dt.timedelta(hours=2))
+    booking = None
+    if room is not None:
+        try:
+            with transaction.atomic():
+                booking = book_room(
+                    room=room,
+                    starts_at=starts_at,
+                    ends_at=max(ends_at, starts_at + dt.timedelta(minutes=30)),
+                    actor=actor,
+                    purpose=case.code,
+                    now=now,
+                )
+        except Conflict:
+            booking = None  # the room was taken then: entered without a room
+    session = Session.objects.create(
+        case=case,
+        round=previous + 1,
+        mediator=mediator,
+        center=case.center,
+        organization=mediator.organization,
+        mode=SessionMode.ROOM if room is not None else SessionMode.ONLINE,
+        booking=booking,
+        starts_at=starts_at,
+        ends_at=max(ends_at, starts_at + dt.timedelta(minutes=30)),
+        status=SessionStatus.HELD,
+        outcome=outcome,
+        held_at=held_at,
+        opened_at=starts_at,
+        failure_reason=failure_reason[:5000],
+        created_by=actor,
+        created_at=now,
+    )
+    Participant.objects.bulk_create(
+        Participant(session=session, role=p.role, name=p.name, party=p.party, mediator=p.mediator)
+        for p in _default_participants(case, mediator)
+    )
+    event(
+        case=case,
+        action=Action.MEDIATION_OUTCOME,
+        actor=actor,
+        unit=unit_for(actor, case),
+        note=_("补录调解记录：%(date)s 第%(round)d轮，%(outcome)s")
+        % {
+            "date": f"{timezone.localtime(held_at):%Y-%m-%d}",
+            "round": session.round,
+            "outcome": Outcome(outcome).label,
+        },
+        data={"session": session.pk, "outcome": outcome, "backfill": True},
+        actor_kind=None if actor is not None else workflow.SYSTEM,
+    )
+    if outcome in AGREED_OUTCOMES:
+        agreements.record_paper_agreement(
+            session=session,
+            data=agreement,
+            scan=scan,
+            actor=actor,
+            is_partial=outcome == Outcome.PARTIAL,
+            signed_at=held_at,
+        )
+    return session

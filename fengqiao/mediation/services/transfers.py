@@ -57,15 +57,28 @@ def send_transfer(
     ).exists():
         raise Conflict(_("本案已在对接中。"), code="transfer_open")
     transfer = Transfer.objects.create(
-        case=case, kind=kind, from_unit=from_unit, to_unit=to_unit,
-        reason=clean_text(reason, _("移送说明"), max_length=5000), sent_by=actor,
+        case=case,
+        kind=kind,
+        from_unit=from_unit,
+        to_unit=to_unit,
+        reason=clean_text(reason, _("移送说明"), max_length=5000),
+        sent_by=actor,
         sent_at=timezone.now(),
-    )  # fmt: skip
-    event(case=case, action=Action.TRANSFER, actor=actor, unit=from_unit,
-          note=_("%(kind)s：%(from)s移送%(to)s调解。%(reason)s") % {
-              "kind": transfer.get_kind_display(), "from": from_unit.name, "to": to_unit.name,
-              "reason": transfer.reason},
-          data={"transfer": transfer.pk, "kind": kind, "to_unit": to_unit.pk})  # fmt: skip
+    )
+    event(
+        case=case,
+        action=Action.TRANSFER,
+        actor=actor,
+        unit=from_unit,
+        note=_("%(kind)s：%(from)s移送%(to)s调解。%(reason)s")
+        % {
+            "kind": transfer.get_kind_display(),
+            "from": from_unit.name,
+            "to": to_unit.name,
+            "reason": transfer.reason,
+        },
+        data={"transfer": transfer.pk, "kind": kind, "to_unit": to_unit.pk},
+    )
     return transfer
 
 
@@ -81,8 +94,8 @@ def _require_receiver(user: User, transfer: Transfer) -> None:
 
 @transaction.atomic
 def accept_transfer(*, transfer: Transfer, actor: User) -> Transfer:
-    transfer = Transfer.objects.select_for_update().select_related("case", "to_unit").get(
-        pk=transfer.pk
+    transfer = (
+        Transfer.objects.select_for_update().select_related("case", "to_unit").get(pk=transfer.pk)
     )
     _require_receiver(actor, transfer)
     if transfer.status != TransferStatus.SENT:
@@ -91,21 +104,28 @@ def accept_transfer(*, transfer: Transfer, actor: User) -> Transfer:
     transfer.decided_by = actor
     transfer.decided_at = timezone.now()
     transfer.save()
-    event(case=transfer.case, action=Action.TRANSFER, actor=actor, unit=transfer.to_unit,
-          note=_("%(unit)s接收移送，开展调解") % {"unit": transfer.to_unit.name},
-          data={"transfer": transfer.pk, "status": transfer.status})  # fmt: skip
+    event(
+        case=transfer.case,
+        action=Action.TRANSFER,
+        actor=actor,
+        unit=transfer.to_unit,
+        note=_("%(unit)s接收移送，开展调解") % {"unit": transfer.to_unit.name},
+        data={"transfer": transfer.pk, "status": transfer.status},
+    )
     if transfer.case.status == Status.REGISTERED:
         case_services.transition(
-            case=transfer.case, action=Action.MEDIATE, actor=actor,
+            case=transfer.case,
+            action=Action.MEDIATE,
+            actor=actor,
             note=transfer.get_kind_display(),
-        )  # fmt: skip
+        )
     return transfer
 
 
 @transaction.atomic
 def return_transfer(*, transfer: Transfer, actor: User, reason: str) -> Transfer:
-    transfer = Transfer.objects.select_for_update().select_related("case", "to_unit").get(
-        pk=transfer.pk
+    transfer = (
+        Transfer.objects.select_for_update().select_related("case", "to_unit").get(pk=transfer.pk)
     )
     _require_receiver(actor, transfer)
     if transfer.status != TransferStatus.SENT:
@@ -115,8 +135,13 @@ def return_transfer(*, transfer: Transfer, actor: User, reason: str) -> Transfer
     transfer.decided_by = actor
     transfer.decided_at = timezone.now()
     transfer.save()
-    event(case=transfer.case, action=Action.TRANSFER, actor=actor, unit=transfer.to_unit,
-          note=_("%(unit)s退回移送：%(reason)s") % {"unit": transfer.to_unit.name,
-                                                  "reason": transfer.return_reason},
-          data={"transfer": transfer.pk, "status": transfer.status})  # fmt: skip
+    event(
+        case=transfer.case,
+        action=Action.TRANSFER,
+        actor=actor,
+        unit=transfer.to_unit,
+        note=_("%(unit)s退回移送：%(reason)s")
+        % {"unit": transfer.to_unit.name, "reason": transfer.return_reason},
+        data={"transfer": transfer.pk, "status": transfer.status},
+    )
     return transfer

@@ -36,6 +36,8 @@ def mediation_case_section(context: dict, case: Case) -> dict[str, Any]:
         "case": case,
         "cm": cm,
         "may_request": may_request,
-        "form": forms.RequestForm(candidates=selectors.candidates_for(case)) if may_request else None,
+        "form": forms.RequestForm(candidates=selectors.candidates_for(case))
+        if may_request
+        else None,
         "csrf_token": context.get("csrf_token"),
     }

@@ -24,17 +24,23 @@ def med(world):
     """The county center's mediation: a committee, two mediators, a legal expert, a room."""
     center = world.county_center
     committee = services.create_organization(
-        center=center, name="云梦县人民调解委员会", kind=OrganizationKind.PEOPLES_COMMITTEE,
+        center=center,
+        name="云梦县人民调解委员会",
+        kind=OrganizationKind.PEOPLES_COMMITTEE,
         actor=world.director,
-    )  # fmt: skip
+    )
     zhou = services.save_mediator(
         data=services.MediatorIn(
-            name="周桂兰", center=center, organization=committee, user=world.mediator,
-            specialties=[category("dispute.neighbor")], languages=["普通话", "云梦话"],
+            name="周桂兰",
+            center=center,
+            organization=committee,
+            user=world.mediator,
+            specialties=[category("dispute.neighbor")],
+            languages=["普通话", "云梦话"],
             availability=[(0, dt.time(9), dt.time(12))],
         ),
         actor=world.director,
-    )  # fmt: skip
+    )
     li = services.save_mediator(
         data=services.MediatorIn(name="李德明", center=center, organization=committee),
         actor=world.director,

@@ -22,12 +22,16 @@ def test_citizen_picks_and_center_confirms(world, med, case):
 
 
 def test_center_proposes_another_with_a_reason(world, med, case):
-    request = services.request_mediator(case=case, mediator=med.zhou, by="staff",
-                                        actor=world.receptionist)  # fmt: skip
+    request = services.request_mediator(
+        case=case, mediator=med.zhou, by="staff", actor=world.receptionist
+    )
     decided = services.decide_request(
-        request=request, actor=world.director, confirm=False, proposed=med.li,
+        request=request,
+        actor=world.director,
+        confirm=False,
+        proposed=med.li,
         reason="周桂兰本周外出培训",
-    )  # fmt: skip
+    )
     assert decided.status == RequestStatus.PROPOSED and decided.assigned == med.li
     assert "周桂兰本周外出培训" in case.events.order_by("-seq").first().note
 
@@ -50,8 +54,13 @@ def test_mediator_who_is_a_party_is_refused_with_the_reason(world, med, case):
 
 
 def test_declared_relative_of_a_party_is_refused(world, med, case):
-    services.declare_relative(mediator=med.zhou, name="李四", relation="表弟",
-                              phone=RESPONDENT_PHONE, actor=world.director)  # fmt: skip
+    services.declare_relative(
+        mediator=med.zhou,
+        name="李四",
+        relation="表弟",
+        phone=RESPONDENT_PHONE,
+        actor=world.director,
+    )
     with pytest.raises(Conflict) as refused:
         services.request_mediator(case=case, mediator=med.zhou, by="citizen")
     assert "表弟" in str(refused.value.message)
@@ -66,8 +75,9 @@ def test_mediator_who_handled_the_case_is_refused(world, med):
 
 def test_window_roles_only(world, med, case):
     with pytest.raises(PermissionDenied):
-        services.request_mediator(case=case, mediator=med.zhou, by="staff",
-                                  actor=world.police_handler)  # fmt: skip
+        services.request_mediator(
+            case=case, mediator=med.zhou, by="staff", actor=world.police_handler
+        )
 
 
 def test_only_open_cases_before_mediation(world, med):

@@ -4,9 +4,8 @@ import json
 import re
 import zlib
 
-import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fengqiao.cases.choices import Status
@@ -46,8 +45,9 @@ def test_public_directory_queries_do_not_grow(client, world, med):
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("mediation_public:directory"))
     for i in range(5):
-        services.save_mediator(data=services.MediatorIn(name=f"调解员{i}", center=world.county_center),
-                               actor=None)  # fmt: skip
+        services.save_mediator(
+            data=services.MediatorIn(name=f"调解员{i}", center=world.county_center), actor=None
+        )
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("mediation_public:directory"))
     assert len(many) == len(few)
@@ -99,8 +99,10 @@ def test_window_chooses_from_the_workbench_case_page(client, world, med, case):
     login(client, world.receptionist)
     page = client.get(reverse("workbench:case", args=[case.code]))
     assert 'id="mediation"' in page.content.decode()
-    response = client.post(reverse("mediation:request", args=[case.code]),
-                           {"mediator": med.zhou.pk, "next": "workbench"})  # fmt: skip
+    response = client.post(
+        reverse("mediation:request", args=[case.code]),
+        {"mediator": med.zhou.pk, "next": "workbench"},
+    )
     assert response.status_code == 302 and response["Location"].endswith("#mediation")
     assert MediatorRequest.objects.get(case=case).requested_by == "staff"
 
@@ -132,21 +134,35 @@ def _embeds_cjk_font(pdf: bytes) -> bool:
 
 
 def _session_with_agreement(world, med, case):
-    session = services.schedule_session(case=case, mediator=med.zhou, starts_at=at(1),
-                                        ends_at=at(1, 11), mode="room", room=med.room,
-                                        actor=world.mediator)  # fmt: skip
+    session = services.schedule_session(
+        case=case,
+        mediator=med.zhou,
+        starts_at=at(1),
+        ends_at=at(1, 11),
+        mode="room",
+        room=med.room,
+        actor=world.mediator,
+    )
     return session
 
 
 def test_session_outcome_form_leads_to_the_agreement(client, world, med, case):
     session = _session_with_agreement(world, med, case)
     login(client, world.mediator)
-    response = client.post(reverse("mediation:session", args=[session.pk]), {
-        "outcome": "success", "notes": "双方同意", "facts": "排水沟堵塞", "terms": "一、疏通；\n二、赔偿800元。",
-        "performance": "三日内",
-    })  # fmt: skip
+    response = client.post(
+        reverse("mediation:session", args=[session.pk]),
+        {
+            "outcome": "success",
+            "notes": "双方同意",
+            "facts": "排水沟堵塞",
+            "terms": "一、疏通；\n二、赔偿800元。",
+            "performance": "三日内",
+        },
+    )
     agreement = Agreement.objects.get(session=session)
-    assert response.status_code == 302 and response["Location"].endswith(f"/agreements/{agreement.pk}/")
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"/agreements/{agreement.pk}/"
+    )
     page = client.get(response["Location"]).content.decode()
     assert agreement.number in page and "确认签字" in page
 
@@ -156,19 +172,31 @@ def test_outcome_form_asks_for_the_terms(client, world, med, case):
     login(client, world.mediator)
     response = client.post(reverse("mediation:session", args=[session.pk]), {"outcome": "success"})
     assert response.status_code == 200 and "调解成功时请填写此项" in response.content.decode()
-    response = client.post(reverse("mediation:session", args=[session.pk]),
-                           {"outcome": "failed", "notes": "a\x00b"})  # fmt: skip
+    response = client.post(
+        reverse("mediation:session", args=[session.pk]), {"outcome": "failed", "notes": "a\x00b"}
+    )
     assert response.status_code == 200
 
 
 def test_agreement_pdf_and_public_check(client, world, med, case):
     session = _session_with_agreement(world, med, case)
-    services.record_outcome(session=session, outcome=Outcome.SUCCESS, actor=world.mediator,
-                            agreement=services.AgreementIn("排水沟堵塞", "一、疏通；"))  # fmt: skip
+    services.record_outcome(
+        session=session,
+        outcome=Outcome.SUCCESS,
+        actor=world.mediator,
+        agreement=services.AgreementIn("排水沟堵塞", "一、疏通；"),
+    )
     agreement = session.agreement
     for party in case.parties.all():
-        services.sign_agreement(agreement=agreement, role=party.role, name=party.name, party=party,
-                                method="screen", image=PNG, actor=world.mediator)  # fmt: skip
+        services.sign_agreement(
+            agreement=agreement,
+            role=party.role,
+            name=party.name,
+            party=party,
+            method="screen",
+            image=PNG,
+            actor=world.mediator,
+        )
     login(client, world.mediator)
     pdf = client.get(reverse("mediation:agreement_pdf", args=[agreement.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
@@ -186,22 +214,31 @@ def test_signature_drawn_on_screen_is_recorded(client, world, med, case):
     import base64
 
     session = _session_with_agreement(world, med, case)
-    services.record_outcome(session=session, outcome=Outcome.SUCCESS, actor=world.mediator,
-                            agreement=services.AgreementIn("f", "t"))  # fmt: skip
+    services.record_outcome(
+        session=session,
+        outcome=Outcome.SUCCESS,
+        actor=world.mediator,
+        agreement=services.AgreementIn("f", "t"),
+    )
     agreement = session.agreement
     party = case.parties.order_by("id").first()
     login(client, world.mediator)
-    client.post(reverse("mediation:agreement_sign", args=[agreement.pk]), {
-        "signer": f"applicant:{party.pk}", "method": "screen",
-        "drawn": "data:image/png;base64," + base64.b64encode(PNG).decode(),
-    })  # fmt: skip
+    client.post(
+        reverse("mediation:agreement_sign", args=[agreement.pk]),
+        {
+            "signer": f"applicant:{party.pk}",
+            "method": "screen",
+            "drawn": "data:image/png;base64," + base64.b64encode(PNG).decode(),
+        },
+    )
     assert agreement.signatures.get().name == "张三"
 
 
 def test_stats_json(client, world, med, case):
     session = _session_with_agreement(world, med, case)
-    services.record_outcome(session=session, outcome=Outcome.FAILED, actor=world.mediator,
-                            failure_reason="拒不到场")  # fmt: skip
+    services.record_outcome(
+        session=session, outcome=Outcome.FAILED, actor=world.mediator, failure_reason="拒不到场"
+    )
     login(client, world.director)
     data = json.loads(client.get(reverse("mediation:stats_json"), {"by": "mediator"}).content)
     assert data["total"]["now"]["mediations"] == 1
