@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from fengqiao.api import errors
 from fengqiao.api.auth import AUTH
-from fengqiao.api.routers import cases, lookups, public, supervision, tokens
+from fengqiao.api.routers import cases, lookups, mediation, public, supervision, tokens
 
 api = NinjaAPI(
     title="枫桥 Fengqiao API",
@@ -27,3 +27,5 @@ api.add_router("", supervision.router)
 api.add_router("", tokens.router)
 api.add_router("", public.router)
 api.add_router("", lookups.router)
+api.add_router("", mediation.router)
+api.add_router("", mediation.public)
