@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fengqiao.org",
     "fengqiao.cases",
     "fengqiao.routing",
+    "fengqiao.intake",
     "fengqiao.deadlines",
     "fengqiao.supervision",
     "fengqiao.followup",

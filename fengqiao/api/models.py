@@ -1,12 +1,11 @@
-"""API tokens and idempotency keys: the API's own state, beside the domain models."""
+"""API tokens: the API's own state, beside the domain models (idempotency keys are
+intake's, shared by every door)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from fengqiao.cases.models import Case
 
 
 class ApiToken(models.Model):
@@ -36,31 +35,3 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-
-class IdempotencyKey(models.Model):
-    """One ``Idempotency-Key`` a user sent with a registration, and the case it made."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("用户"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # the unique (user, key) index leads with it
-    )
-    key = models.CharField(_("幂等键"), max_length=128)
-    fingerprint = models.CharField(_("请求摘要"), max_length=64)
-    case = models.ForeignKey(
-        Case, verbose_name=_("案件"), null=True, blank=True, on_delete=models.CASCADE
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("幂等键")
-        verbose_name_plural = _("幂等键")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}:{self.key}"

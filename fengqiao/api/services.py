@@ -1,4 +1,4 @@
-"""Writes of the API app: tokens and idempotent case registration."""
+"""Writes of the API app: tokens, and who holds a bearer token."""
 
 from __future__ import annotations
 
@@ -8,18 +8,15 @@ import hmac
 import secrets
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fengqiao.api.models import ApiToken, IdempotencyKey
-from fengqiao.cases.models import Case
+from fengqiao.api.models import ApiToken
 from fengqiao.cases.selectors import active_memberships
-from fengqiao.core import inserts
 from fengqiao.core.errors import Conflict, NotFound, ValidationFailed
 from fengqiao.org.models import User
 
@@ -118,49 +115,3 @@ def authenticate_token(raw: str) -> User | None:
             _authenticated.clear()
         _authenticated[digest] = (clock + AUTH_CACHE_SECONDS, user)
     return copy.copy(user)
-
-
-@dataclass(frozen=True)
-class Registration:
-    case: Case
-    created: bool
-
-
-def _replay(record: IdempotencyKey, fingerprint: str) -> Registration:
-    if record.fingerprint != fingerprint:
-        raise Conflict(_("该幂等键已用于另一份不同的登记内容。"), code="idempotency_key_reused")
-    if record.case_id is None:  # pragma: no cover - the row is written with its case
-        raise Conflict(_("相同的登记请求正在处理，请稍后重试。"), code="idempotency_in_progress")
-    return Registration(case=record.case, created=False)
-
-
-def register_idempotent(
-    *,
-    user: User,
-    key: str | None,
-    fingerprint: str,
-    register: Callable[..., Case],
-    **kwargs: Any,
-) -> Registration:
-    """Register a case once per (user, Idempotency-Key).
-
-    The key row is written with its case, last, in the registration's transaction. Of two
-    requests with the same key, the second finds the first's row on the unique index when
-    it writes its own (waiting there, or on the county's code counter, until the first
-    commits): its insert fails, its whole registration rolls back (its code number too, so
-    codes stay gap-free) and it answers with the first request's case. A refused
-    registration writes no key, so the client may fix the body and retry with it.
-    """
-    if not key:
-        return Registration(case=register(**kwargs), created=True)
-    try:
-        with transaction.atomic(), inserts.batch():
-            case = register(**kwargs)
-            key_row = IdempotencyKey(user=user, key=key, fingerprint=fingerprint, case=case)
-            inserts.insert_later(key_row)  # with the registration's other rows
-            return Registration(case=case, created=True)
-    except IntegrityError:
-        record = IdempotencyKey.objects.select_related("case").filter(user=user, key=key).first()
-        if record is None:
-            raise
-        return _replay(record, fingerprint)

@@ -17,11 +17,15 @@ from fengqiao.cases.choices import AssignmentStatus
 from fengqiao.cases.models import Case, CaseAssignment, Category, Party
 from fengqiao.core import refcache
 from fengqiao.org.choices import Role, UnitKind
-from fengqiao.org.models import Membership, User
+from fengqiao.org.models import Membership, Unit, User
 from fengqiao.org.selectors import active_memberships
 from fengqiao.regions.models import PATH_END
 
 READ_ONLY_ROLES = frozenset({Role.LEADER})
+# The roles that may register a case at a center (受理).
+REGISTER_ROLES = frozenset(
+    {Role.RECEPTIONIST, Role.DISPATCHER, Role.DIRECTOR, Role.GRID_WORKER, Role.MEDIATOR}
+)
 
 
 def active_category(code: str) -> Category | None:
@@ -32,6 +36,18 @@ def active_category(code: str) -> Category | None:
     return refcache.cached(
         f"category:{code}", lambda: Category.objects.filter(code=code, is_active=True).first()
     )
+
+
+def registration_membership(user: User, center: Unit) -> Membership | None:
+    """The membership that lets this user register a case for this center, if any."""
+    for m in active_memberships(user):
+        if (
+            m.role in REGISTER_ROLES
+            and m.unit.kind == UnitKind.CENTER
+            and center.region_path.startswith(m.unit.region_path)
+        ):
+            return m
+    return None
 
 
 def _scope_q(memberships: list[Membership]) -> Q | None:

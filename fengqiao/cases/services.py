@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import mimetypes
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,311 +18,41 @@ from django.db import transaction as db_transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fengqiao.cases import hooks, workflow
+from fengqiao.cases import workflow
 from fengqiao.cases.choices import (
     Action,
     AssignmentRole,
     AssignmentStatus,
-    CaseKind,
-    Channel,
     LinkKind,
-    PartyKind,
-    PartyRole,
-    RiskLevel,
     Satisfaction,
-    Status,
 )
-from fengqiao.cases.codes import make_code, next_sequence
+from fengqiao.cases.drafts import address_key
+from fengqiao.cases.events import append_event
 from fengqiao.cases.models import (
     Attachment,
     Case,
     CaseAssignment,
     CaseEvent,
     CaseLink,
-    Category,
-    Party,
 )
 from fengqiao.cases.policies import deadline_policy
 from fengqiao.cases.selectors import active_memberships, allowed_transitions
-from fengqiao.core import inserts
+from fengqiao.cases.validation import clean_text
 from fengqiao.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from fengqiao.core.validators import is_phone, is_resident_id
 from fengqiao.org.choices import Role, UnitKind
-from fengqiao.org.models import Membership, Unit, User
-from fengqiao.regions.models import Grid, Region
+from fengqiao.org.models import Unit, User
 
 STAFF = "staff"
-REGISTER_ROLES = frozenset(
-    {Role.RECEPTIONIST, Role.DISPATCHER, Role.DIRECTOR, Role.GRID_WORKER, Role.MEDIATOR}
-)
 
 
-@dataclass(frozen=True)
-class PartyInput:
-    name: str
-    role: str = PartyRole.APPLICANT
-    kind: str = PartyKind.PERSON
-    phone: str = ""
-    id_number: str = ""
-    address: str = ""
-    is_elderly: bool = False
-    is_minor: bool = False
-    is_disabled: bool = False
-
-
-# Routing's hook into registration: (unsaved case, unsaved parties) -> registration event data.
-Prepare = Callable[[Case, list[Party]], dict[str, Any] | None]
-Finish = Callable[[Case], None]
-
-
-def _address_key(region: Region, address: str) -> str:
-    text = "".join((address or "").split())
-    if len(text) < 4:
-        return ""
-    return hashlib.sha256(f"{region.code}|{text}".encode()).hexdigest()[:32]
-
-
-def _clean_text(value: str, label: str, *, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(_("请填写%(label)s。") % {"label": label}, field=label)
-    if len(value) > max_length:
-        raise ValidationFailed(
-            _("%(label)s不能超过%(n)d个字。") % {"label": label, "n": max_length}, field=label
-        )
-    return value
-
-
-def _validate_parties(parties: Sequence[PartyInput]) -> None:
-    if not any(p.role == PartyRole.APPLICANT for p in parties):
-        raise ValidationFailed(_("请至少填写一名申请人。"), field="parties")
-    for p in parties:
-        _clean_text(p.name, _("当事人姓名"), max_length=120)
-        if p.role not in PartyRole.values or p.kind not in PartyKind.values:
-            raise ValidationFailed(_("当事人身份或类型无效。"), field="parties")
-        if p.phone and not is_phone(p.phone):
-            raise ValidationFailed(
-                _("联系电话“%(phone)s”格式不正确，请填写11位手机号或带区号的固定电话。")
-                % {"phone": p.phone},
-                field="phone",
-            )
-        if p.id_number and not is_resident_id(p.id_number):
-            raise ValidationFailed(
-                _("身份证号码不正确（请核对位数、出生日期和最后一位校验码）。"), field="id_number"
-            )
-
-
-def can_register_at(user: User, center: Unit) -> Membership | None:
-    """The membership that lets this user register a case for this center, if any."""
-    for m in active_memberships(user):
-        if (
-            m.role in REGISTER_ROLES
-            and m.unit.kind == UnitKind.CENTER
-            and center.region_path.startswith(m.unit.region_path)
-        ):
-            return m
-    return None
-
-
-def _write_event(
-    case: Case,
-    *,
-    action: str,
-    from_status: str,
-    to_status: str,
-    actor: User | None,
-    actor_label: str,
-    unit: Unit | None,
-    note: str = "",
-    data: dict[str, Any] | None = None,
-    now: dt.datetime,
-    first: bool = False,
-) -> CaseEvent:
-    """Append one event, chained to the case's previous one. The case row must be locked
-    (or new, with ``first=True``) in the current transaction."""
-    last = (
-        None
-        if first
-        else CaseEvent.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
-    )
-    event = CaseEvent(
-        case=case,
-        seq=(last["seq"] + 1) if last else 1,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        actor_label=actor_label,
-        unit=unit,
-        unit_label=unit.name if unit else "",
-        note=note,
-        data=data or {},
-        created_at=now,
-        prev_hash=last["hash"] if last else "",
-    )
-    event.hash = event.compute_hash(case.code)
-    inserts.insert_later(event)
-    hooks.schedule(event)
-    return event
+def _write_event(case: Case, **fields: Any) -> CaseEvent:
+    return append_event(case, **fields)
 
 
 def _actor_label(actor: User | None, actor_kind: str) -> str:
     if actor is not None:
         return str(actor)
     return {workflow.CITIZEN: _("群众"), workflow.SYSTEM: _("系统")}.get(actor_kind, "")
-
-
-def register_case(
-    *,
-    actor: User | None,
-    center: Unit,
-    channel: str,
-    title: str,
-    description: str,
-    region: Region,
-    parties: Sequence[PartyInput],
-    category: Category | None = None,
-    kind: str | None = None,
-    address: str = "",
-    latitude: Decimal | float | None = None,
-    longitude: Decimal | float | None = None,
-    grid: Grid | None = None,
-    people_count: int = 1,
-    risk_level: str = RiskLevel.BLUE,
-    note: str = "",
-    now: dt.datetime | None = None,
-    prepare: Prepare | None = None,
-    finish: Finish | None = None,
-) -> Case:
-    """Register an appeal (受理): give it its code, its parties and its first event.
-
-    ``actor`` None means the citizen submitted it themselves (portal, QR code).
-
-    ``prepare(case, parties)`` (routing's classification and risk grading) runs on the
-    validated, not yet saved case and parties before the county's code counter is taken: it
-    may set fields on the case and returns data for the registration event. The counter row
-    stays locked only for the few inserts that follow, so registrations in one county do
-    not wait on each other's reads.
-
-    ``finish(case)`` runs inside the registering transaction once the case has its id
-    (routing queues its record there), so that a caller needs no transaction, and no
-    savepoint, of its own around this one; its rows are written with the case's. The
-    returned case holds its parties (read without a query).
-    """
-    now = now or timezone.now()
-    title = _clean_text(title, _("标题"), max_length=200)
-    description = _clean_text(description, _("诉求内容"), max_length=20000)
-    address = _clean_text(address, _("地址"), max_length=255, required=False)
-    if channel not in Channel.values:
-        raise ValidationFailed(_("来源渠道无效。"), field="channel")
-    if center.kind != UnitKind.CENTER or not center.is_active:
-        raise ValidationFailed(_("请选择一个有效的综治中心。"), field="center")
-    if not region.path.startswith(center.region_path):
-        raise ValidationFailed(
-            _("发生地“%(region)s”不在%(center)s的管辖范围内。")
-            % {"region": region, "center": center},
-            field="region",
-        )
-    if grid is not None and grid.region_id != region.code:
-        raise ValidationFailed(_("网格不属于所选村/社区。"), field="grid")
-    if people_count < 1 or people_count > 100000:
-        raise ValidationFailed(_("涉及人数应在1到100000之间。"), field="people_count")
-    if not risk_level or len(risk_level) > 16:
-        raise ValidationFailed(_("风险等级无效。"), field="risk_level")
-    for value, label, bound in ((latitude, _("纬度"), 90), (longitude, _("经度"), 180)):
-        if value is not None and not (-bound <= float(value) <= bound):
-            raise ValidationFailed(_("%(label)s超出范围。") % {"label": label}, field="location")
-    _validate_parties(parties)
-
-    membership = None
-    if actor is not None:
-        membership = can_register_at(actor, center)
-        if membership is None:
-            raise PermissionDenied(_("您没有在该中心登记案件的权限。"))
-
-    case = Case(
-        channel=channel,
-        title=title,
-        description=description,
-        category=category,
-        kind=kind or (category.kind if category else CaseKind.OTHER),
-        region=region,
-        region_path=region.path,
-        grid=grid,
-        address=address,
-        address_key=_address_key(region, address),
-        latitude=latitude,
-        longitude=longitude,
-        people_count=people_count,
-        risk_level=risk_level,
-        center=center,
-        scope_path=center.region_path,
-        first_unit=membership.unit if membership else None,
-        registered_by=actor,
-        status=Status.REGISTERED,
-        registered_at=now,
-    )
-    party_rows = []
-    for p in parties:
-        party = Party(
-            role=p.role,
-            kind=p.kind,
-            name=p.name.strip(),
-            address=p.address.strip(),
-            is_elderly=p.is_elderly,
-            is_minor=p.is_minor,
-            is_disabled=p.is_disabled,
-        )
-        party.set_phone(p.phone)
-        party.set_id_number(p.id_number)
-        party_rows.append(party)
-    event_data: dict[str, Any] = {"channel": channel}
-    if prepare is not None:
-        event_data.update(prepare(case, party_rows) or {})
-
-    # The writes: one transaction, or part of the caller's (no savepoint: everything that
-    # can be refused was checked above, and a failed insert fails the whole registration).
-    # The rows go together, in one round trip on PostgreSQL. From the counter to commit the
-    # county-and-day row is locked, so as little as possible happens after it: where the
-    # database gives the case its id first (PostgreSQL), its parties and ``finish``'s rows
-    # are queued before the counter is taken, and only the case and its event, which carry
-    # the code, after it.
-    with db_transaction.atomic(savepoint=False), inserts.batch():
-        early = inserts.reserve(case)
-
-        def children() -> None:
-            for party in party_rows:
-                party.case = case
-                inserts.insert_later(party)
-            if finish is not None:
-                finish(case)
-
-        if early:
-            children()
-        day = timezone.localdate(now)
-        case.code = make_code(
-            center.region.county_code, day, next_sequence(center.region.county_code, day)
-        )
-        if early:
-            inserts.insert_later(case)
-        else:
-            inserts.insert(case)
-            children()
-        _write_event(
-            case,
-            action=Action.REGISTER,
-            from_status="",
-            to_status=Status.REGISTERED,
-            actor=actor,
-            actor_label=_actor_label(actor, STAFF if actor else workflow.CITIZEN),
-            unit=membership.unit if membership else center,
-            note=note,
-            data=event_data,
-            now=now,
-            first=True,
-        )
-    case.hold_related(parties=party_rows)
-    return case
 
 
 def _lock(case: Case | int) -> Case:
@@ -595,7 +325,7 @@ def record_event(
 @db_transaction.atomic
 def report_co_handling(*, case: Case | int, actor: User, unit: Unit, report: str) -> CaseAssignment:
     """A co-handling unit reports its part (协办反馈)."""
-    report = _clean_text(report, _("协办反馈"), max_length=20000)
+    report = clean_text(report, _("协办反馈"), max_length=20000)
     case = _lock(case)
     if not active_memberships(actor) or not any(
         m.unit_id == unit.pk and m.role == Role.HANDLER for m in active_memberships(actor)
@@ -822,7 +552,7 @@ def update_case(
     if not changed:
         return case
     if "address" in changed:
-        case.address_key = _address_key(case.region, case.address)
+        case.address_key = address_key(case.region, case.address)
     case.version += 1
     case.updated_at = now or timezone.now()
     case.save()

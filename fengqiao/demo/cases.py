@@ -32,6 +32,7 @@ from fengqiao.demo import clock, steps, texts
 from fengqiao.demo.models import DemoCase, DemoRun
 from fengqiao.demo.organization import DemoOrg
 from fengqiao.demo.people import Person, person
+from fengqiao.intake.types import AppealIn, PartyIn
 from fengqiao.org.choices import Role, UnitType
 from fengqiao.org.models import Unit, User
 from fengqiao.regions.models import Region
@@ -153,7 +154,7 @@ class Plan:
     village: Region
     story: texts.Story
     applicant: Person
-    parties: list[case_services.PartyInput]
+    parties: list[PartyIn]
     address: str = ""
     target: str = ""  # for a case still in the works: the status where it waits now
     applicant_key: str = ""
@@ -380,11 +381,11 @@ class Builder:
 
     def _parties(
         self, rng: random.Random, story: texts.Story, applicant: Person, place, day: dt.date
-    ) -> list[case_services.PartyInput]:
+    ) -> list[PartyIn]:
         home = f"{place.township}{place.address}"
         age = applicant.age_on(day)
         parties = [
-            case_services.PartyInput(
+            PartyIn(
                 name=applicant.name,
                 role=PartyRole.APPLICANT,
                 phone=applicant.phone,
@@ -397,7 +398,7 @@ class Builder:
         if story.respondent:
             if story.respondent_is_org:
                 parties.append(
-                    case_services.PartyInput(
+                    PartyIn(
                         name=story.respondent,
                         role=PartyRole.RESPONDENT,
                         kind=PartyKind.ORGANIZATION,
@@ -406,7 +407,7 @@ class Builder:
             else:
                 other = person(rng, day, surname=story.respondent[0])
                 parties.append(
-                    case_services.PartyInput(
+                    PartyIn(
                         name=other.name,
                         role=PartyRole.RESPONDENT,
                         phone=other.phone if rng.random() < 0.6 else "",
@@ -418,7 +419,7 @@ class Builder:
             for _ in range(min(story.people_count - 1, rng.randint(3, 8))):
                 p = person(rng, day, min_age=20, max_age=75)
                 parties.append(
-                    case_services.PartyInput(
+                    PartyIn(
                         name=p.name,
                         role=PartyRole.OTHER,
                         phone=p.phone,
@@ -429,7 +430,7 @@ class Builder:
         if story.category in ("dispute.damages", "dispute.marriage") and rng.random() < 0.15:
             child = person(rng, day, min_age=6, max_age=17, surname=applicant.name[0])
             parties.append(
-                case_services.PartyInput(
+                PartyIn(
                     name=child.name,
                     role=PartyRole.OTHER,
                     id_number=child.id_number,
@@ -525,8 +526,7 @@ class Life:
         center, actor = self.first_center()
         category = b.category(p.story.category)
         b.clock.set(self.t)
-        self.case = b.steps.register(
-            actor=actor,
+        appeal = AppealIn(
             center=center,
             channel=p.channel,
             title=p.story.title,
@@ -535,12 +535,9 @@ class Life:
             category=category,
             address=p.address,
             people_count=p.story.people_count,
-            parties=p.parties,
-            now=self.t,
-            threat=p.story.threat,
-            repeat=bool(p.applicant_key),
-            rng=self.r,
+            parties=tuple(p.parties),
         )
+        self.case = b.steps.register(appeal=appeal, actor=actor, now=self.t)
         with contextlib.suppress(Stop):
             self.loop()
         return self.case

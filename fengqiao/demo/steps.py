@@ -1,8 +1,9 @@
 # ruff: noqa: E501 - lines of Chinese notes read better unbroken
 """The demo's steps that belong to other apps, each through that app's public services.
 
-- routing: :func:`fengqiao.routing.services.register_and_route` classifies, grades the risk
-  (factors, 包案 leader for red cases) and links related cases at registration;
+- intake: :func:`fengqiao.intake.services.register_appeal` registers each case as a door
+  would; routing classifies it, grades the risk (factors, 包案 leader for red cases) and
+  links related cases;
 - deadlines, supervision rules and followup react to case events: the demo runs their
   event handlers itself, in its own transaction and at the simulated time, leaving out the
   handlers that notify citizens (no SMS goes out from the demo);
@@ -13,18 +14,17 @@
 - followup: visits back on closed cases (满意 archives, 基本满意/不满意 reopens), some not
   reached, and the monthly random samples.
 
-An app that is not there (or fails) is skipped: the demo falls back on the case services.
+A step that fails is logged and skipped (the demo goes on with the next case).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.test.utils import override_settings
@@ -34,22 +34,24 @@ from fengqiao.cases import hooks, workflow
 from fengqiao.cases import services as case_services
 from fengqiao.cases.choices import Action, LinkKind, RiskLevel, Satisfaction, Status
 from fengqiao.cases.models import Case, CaseEvent, EventCursor
+from fengqiao.deadlines import services as deadline_services
 from fengqiao.demo.clock import Clock
 from fengqiao.demo.models import DemoCase, DemoRun
+from fengqiao.followup import services as followup_services
+from fengqiao.followup.models import VisitTask
+from fengqiao.intake.services import register_appeal
+from fengqiao.intake.types import AppealIn, Door
 from fengqiao.org.choices import Role
+from fengqiao.org.models import User
+from fengqiao.supervision import rules as supervision_rules
+from fengqiao.supervision import services as supervision_services
+from fengqiao.supervision.models import SupervisionOrder
 
 if TYPE_CHECKING:
     from fengqiao.demo.cases import Life
     from fengqiao.demo.organization import DemoOrg
 
 logger = logging.getLogger(__name__)
-
-THREAT_FACTOR = {"code": "threat_words", "label": "言辞激烈或有过激苗头", "weight": 35}
-GROUP_FACTOR = {"code": "people", "label": "涉及人数较多", "weight": 25}
-REPEAT_FACTOR = {"code": "repeat", "label": "重复反映", "weight": 20}
-VULNERABLE_FACTOR = {"code": "vulnerable", "label": "涉及老人、未成年人或残疾人", "weight": 10}
-CATEGORY_WEIGHT = {"dispute.expropriation": 25, "dispute.labor": 15, "petition.general": 20,
-                   "dispute.medical": 20, "security.fraud": 20}  # fmt: skip
 
 SUPERVISION_REPLIES = [
     "已收到督办，已约谈当事双方，正在抓紧推进，预计本周内办结。",
@@ -62,13 +64,6 @@ MANUAL_REQUIREMENTS = [
     "请主办单位主要负责人亲自过问，限期化解并书面回复。",
     "涉及群体性诉求，请做好稳控工作，每周报告一次进展。",
 ]
-
-
-def _optional(module: str) -> Any | None:
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
 
 
 @contextmanager
@@ -104,12 +99,6 @@ class Steps:
         self.anchor = anchor
         self.clock = clock
         self.handlers = handlers or []
-        self.routing = _optional("fengqiao.routing.services")
-        self.supervision = _optional("fengqiao.supervision.services")
-        self.followup = _optional("fengqiao.followup.services")
-        self.followup_models = _optional("fengqiao.followup.models")
-        self.deadlines = _optional("fengqiao.deadlines.services")
-        self.supervision_rules = _optional("fengqiao.supervision.rules")
 
     # ---- events --------------------------------------------------------------------------
 
@@ -138,44 +127,11 @@ class Steps:
 
     # ---- registration and risk -----------------------------------------------------------
 
-    def register(self, *, rng: random.Random, threat: bool, repeat: bool, **kwargs) -> Case:
-        if self.routing is not None and hasattr(self.routing, "register_and_route"):
-            case = self.routing.register_and_route(**kwargs)
-        else:
-            case = case_services.register_case(**kwargs)
-            case = self._grade(case, rng=rng, threat=threat, repeat=repeat)
+    def register(self, *, appeal: AppealIn, actor: User | None, now: dt.datetime) -> Case:
+        door = Door.DEMO
+        case = register_appeal(appeal=appeal, door=door, actor=actor, now=now).case
         self.flush(case)
         return Case.objects.select_related("center", "lead_unit").get(pk=case.pk)
-
-    def _grade(self, case: Case, *, rng: random.Random, threat: bool, repeat: bool) -> Case:
-        """Risk grading when the routing app is not there: the same kind of explained score."""
-        factors = []
-        category = case.category.code if case.category else ""
-        if category in CATEGORY_WEIGHT:
-            factors.append({"code": "category", "label": "高风险类别",
-                            "weight": CATEGORY_WEIGHT[category], "detail": case.category.name})  # fmt: skip
-        if threat:
-            factors.append({**THREAT_FACTOR, "detail": ""})
-        if case.people_count >= 10:
-            factors.append({**GROUP_FACTOR, "detail": f"{case.people_count}人"})
-        if repeat:
-            factors.append({**REPEAT_FACTOR, "detail": ""})
-        if case.parties.filter(is_elderly=True).exists():
-            factors.append({**VULNERABLE_FACTOR, "detail": ""})
-        score = sum(f["weight"] for f in factors)
-        level = RiskLevel.RED if score >= 60 else RiskLevel.YELLOW if score >= 30 else "blue"
-        changes: dict[str, Any] = {
-            "risk_score": score,
-            "risk_factors": factors,
-            "risk_level": level,
-        }
-        if level == RiskLevel.RED:
-            changes["responsible_leader"] = rng.choice(
-                [u for n, u in self.org.users.items() if n.startswith("lingdao")]
-            )
-        return case_services.update_case(
-            case=case, changes=changes, actor=None, actor_kind=workflow.SYSTEM, note="风险研判"
-        )
 
     def link(self, case: Case, applicant_key: str, cluster: str, run: DemoRun) -> None:
         """Link a repeat appellant's cases and the cases of one cluster (routing links by
@@ -207,7 +163,7 @@ class Steps:
         r = life.r
         limit = min(end, self.anchor)
         big = case.risk_level == RiskLevel.RED or case.people_count >= 10
-        if self.supervision is not None and big and r.random() < 0.6:
+        if big and r.random() < 0.6:
             moment = life.later(20, 24 * 4)
             if moment < limit:
                 life.at(moment)
@@ -231,8 +187,6 @@ class Steps:
             note="超过办理时限", now=life.t,
         )  # fmt: skip
         self.flush(life.case)
-        if self.supervision is None:
-            return orders
         grade = "key" if case.risk_level == RiskLevel.RED else "general"
         order = self._issue(life, grade=grade, automatic=True, reason="超过办理时限",
                             requirement="案件已超过办理时限，请说明原因并限期办结。")  # fmt: skip
@@ -252,13 +206,13 @@ class Steps:
     def _issue(self, life: Life, *, grade: str, automatic: bool, reason: str, requirement: str):
         case = life.case
         try:
-            if automatic and hasattr(self.supervision, "issue_automatic"):
-                order = self.supervision.issue_automatic(
+            if automatic:
+                order = supervision_services.issue_automatic(
                     case=case, grade=grade, requirement=requirement, reason=reason,
                     auto_key=f"demo:{case.pk}:{life.t:%Y%m%d%H%M}", now=life.t,
                 )  # fmt: skip
             else:
-                order = self.supervision.issue_order(
+                order = supervision_services.issue_order(
                     case=case, grade=grade, requirement=requirement,
                     actor=None if automatic else life.staff(Role.SUPERVISOR),
                     is_automatic=automatic, reason=reason, now=life.t,
@@ -277,7 +231,7 @@ class Steps:
         handler = life.b.handler_of(life.case.lead_unit) if life.case.lead_unit else None
         actor = handler or life.staff(Role.DISPATCHER)
         try:
-            self.supervision.reply_to_order(
+            supervision_services.reply_to_order(
                 order=order, actor=actor, text=life.r.choice(SUPERVISION_REPLIES), now=life.t
             )
         except Exception:
@@ -292,7 +246,7 @@ class Steps:
         if order.status == "closed":
             return
         try:
-            self.supervision.close_order(
+            supervision_services.close_order(
                 order=order, actor=life.staff(Role.SUPERVISOR), note="已按要求办结，督办销号。",
                 now=life.t,
             )  # fmt: skip
@@ -323,7 +277,7 @@ class Steps:
             try:
                 if r.random() < 0.08:  # the first call is not answered
                     life.at(moment)
-                    self.followup.record_visit(
+                    followup_services.record_visit(
                         task=task, actor=visitor, method="phone", reached=False,
                         comment="电话无人接听。", now=life.t,
                     )  # fmt: skip
@@ -331,7 +285,7 @@ class Steps:
                     moment = life.later(20, 24 * 3)
                 life.at(moment)
                 applicant = life.case.applicant
-                self.followup.record_visit(
+                followup_services.record_visit(
                     task=task, actor=visitor,
                     method=r.choice(["phone", "phone", "phone", "sms", "in_person"]),
                     reached=True, reached_person=applicant.name if applicant else "申请人",
@@ -358,13 +312,7 @@ class Steps:
             life.after_resolve(final=True)
 
     def _visit_task(self, case: Case):
-        if self.followup is None or self.followup_models is None:
-            return None
-        return (
-            self.followup_models.VisitTask.objects.filter(case=case, status="pending")
-            .order_by("-id")
-            .first()
-        )
+        return VisitTask.objects.filter(case=case, status="pending").order_by("-id").first()
 
     # ---- the end -------------------------------------------------------------------------
 
@@ -374,38 +322,30 @@ class Steps:
         and draw the monthly visit samples."""
         done: dict[str, int] = {}
         self.clock.set(self.anchor)
-        if self.deadlines is not None and hasattr(self.deadlines, "sweep_deadlines"):
-            try:
-                self.deadlines.sweep_deadlines(now=self.anchor)
-            except Exception:
-                logger.exception("demo: deadline sweep failed")
-        if self.supervision_rules is not None and hasattr(
-            self.supervision_rules, "sweep_supervision"
-        ):
-            try:
-                self.supervision_rules.sweep_supervision(now=self.anchor)
-            except Exception:
-                logger.exception("demo: supervision sweep failed")
-        if self.supervision is not None:
-            self._answer_some_orders(rng)
+        try:
+            deadline_services.sweep_deadlines(now=self.anchor)
+        except Exception:
+            logger.exception("demo: deadline sweep failed")
+        try:
+            supervision_rules.sweep_supervision(now=self.anchor)
+        except Exception:
+            logger.exception("demo: supervision sweep failed")
+        self._answer_some_orders(rng)
         # What the sweeps and the answers wrote is handled as everything before it was.
         touched = CaseEvent.objects.filter(created_at__gte=self.anchor).values_list(
             "case_id", flat=True
         )
         for case_id in sorted(set(touched)):
             self.flush(case_id)
-        if self.followup is not None and hasattr(self.followup, "draw_previous_month_samples"):
-            self.clock.set(self.anchor)
-            try:  # last month's random sample of parties to visit (回访抽样)
-                self.followup.draw_previous_month_samples(now=self.anchor)
-            except Exception:
-                logger.exception("demo: drawing the monthly samples failed")
+        self.clock.set(self.anchor)
+        try:  # last month's random sample of parties to visit (回访抽样)
+            followup_services.draw_previous_month_samples(now=self.anchor)
+        except Exception:
+            logger.exception("demo: drawing the monthly samples failed")
         return done
 
     def _answer_some_orders(self, rng: random.Random) -> None:
         """Within the hour after the anchor, some handlers answer the orders just issued."""
-        from fengqiao.supervision.models import SupervisionOrder
-
         orders = SupervisionOrder.objects.filter(
             status__in=["open", "overdue"], case__status__in=[Status.DISPATCHED, Status.HANDLING]
         ).select_related("case")
@@ -422,7 +362,7 @@ class Steps:
                 continue
             self.clock.set(moment)
             try:
-                self.supervision.reply_to_order(
+                supervision_services.reply_to_order(
                     order=order, actor=actor, text=rng.choice(SUPERVISION_REPLIES), now=moment
                 )
             except Exception:

@@ -16,23 +16,23 @@ four digits cannot be guessed.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fengqiao.cases import services as case_services
 from fengqiao.cases.choices import Channel, PartyRole
 from fengqiao.cases.models import Case
 from fengqiao.core import crypto
-from fengqiao.core.errors import Conflict, NotFound, ValidationFailed
+from fengqiao.core.errors import Conflict, ValidationFailed
 from fengqiao.core.validators import is_phone
+from fengqiao.followup.services import citizen_rate
+from fengqiao.intake.services import register_appeal
+from fengqiao.intake.types import AppealIn, Door, PartyIn
 from fengqiao.org.choices import UnitKind
 from fengqiao.org.models import Unit
 from fengqiao.regions.models import Region
@@ -48,7 +48,6 @@ DAY = 24 * 3600
 HOUR = 3600
 ANONYMOUS_NAME = "群众"  # stored data, not interface text: always Chinese
 TITLE_LENGTH = 30
-MAX_ATTACHMENTS = 5
 
 
 class Throttled(Conflict):
@@ -178,73 +177,52 @@ def _title(description: str) -> str:
     return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1] + "…"
 
 
-def _registrar() -> Callable[..., Case]:
-    """Routing's register-and-route when installed, else the plain registration."""
-    try:
-        module = importlib.import_module("fengqiao.routing.services")
-    except ImportError:
-        return case_services.register_case
-    return getattr(module, "register_and_route", case_services.register_case)
-
-
 def submit_appeal(
-    *, appeal: Appeal, attachments: Sequence[UploadedFile] = (), ip: str = ""
+    *, appeal: Appeal, attachments: Sequence[UploadedFile] = (), ip: str = "", key: str = ""
 ) -> Case:
     """Register a citizen's appeal with its attachments, in one transaction.
 
     Throttled per phone and per IP; a refused attachment (size, type) rolls back the whole
     submission, so the citizen can correct it and submit again without a half-made case.
+    ``key`` is the form's one-time token: the same form sent twice (a double click, a
+    refresh, a retry after a timeout) gives the first case.
     """
     if not is_phone(appeal.phone):
         raise ValidationFailed(_("请填写正确的手机号码（11位）或带区号的固定电话。"), field="phone")
-    if len(attachments) > MAX_ATTACHMENTS:
-        raise ValidationFailed(
-            _("最多上传%(n)d个附件。") % {"n": MAX_ATTACHMENTS}, field="attachments"
-        )
     check_submission_allowed(phone=appeal.phone, ip=ip)
     center = center_for(appeal.region, appeal.center)
-    register = _registrar()
-    with transaction.atomic():
-        case = register(
-            actor=None,
+    registration = register_appeal(
+        appeal=AppealIn(
             center=center,
             channel=Channel.QR if appeal.via_qr else Channel.WEB,
             title=_title(appeal.description),
-            description=appeal.description.strip(),
+            description=appeal.description,
             kind=appeal.kind,
             region=appeal.region,
-            address=appeal.address.strip(),
-            parties=[
-                case_services.PartyInput(
+            address=appeal.address,
+            parties=(
+                PartyIn(
                     name=appeal.name.strip() or ANONYMOUS_NAME,
                     role=PartyRole.APPLICANT,
                     phone=appeal.phone,
-                )
-            ],
-        )
-        for upload in attachments:
-            case_services.add_attachment(case=case, upload=upload, actor=None, is_public=True)
-    note_submission(phone=appeal.phone, ip=ip)
-    return case
+                ),
+            ),
+        ),
+        door=Door.PORTAL,
+        actor=None,
+        key=key,
+        attachments=attachments,
+    )
+    if registration.created:
+        note_submission(phone=appeal.phone, ip=ip)
+    return registration.case
 
 
 # --- rating --------------------------------------------------------------------------------
 
 
-def rating_function() -> Callable[..., Any] | None:
-    """followup's ``citizen_rate`` once that app provides it; None until then."""
-    try:
-        module = importlib.import_module("fengqiao.followup.services")
-    except ImportError:
-        return None
-    return getattr(module, "citizen_rate", None)
-
-
 def rate_case(*, code: str, phone_last4: str, satisfaction: str, comment: str) -> Any:
-    """The citizen rates a closed case (delegates to followup)."""
-    rate = rating_function()
-    if rate is None:
-        raise NotFound(_("暂不支持网上评价，请等待回访电话。"))
-    return rate(
+    """The citizen rates a closed case (followup records the rating)."""
+    return citizen_rate(
         code=code, phone_last4=phone_last4, satisfaction=satisfaction, comment=comment.strip()
     )

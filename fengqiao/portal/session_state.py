@@ -1,8 +1,8 @@
 """What the portal keeps in the citizen's (anonymous) session.
 
-- one-time form tokens, so that a refresh, the back button or a double click never registers
-  the same appeal twice: a token is *claimed* atomically in the cache before registering
-  (``cache.add``), and remembered with the resulting code afterwards;
+- one-time form tokens, sent with the form as its idempotency key, so that a refresh, the back
+  button or a double click never registers the same appeal twice (registration keeps the
+  key with its case); the code a token produced is remembered for this browser;
 - the codes whose receipt this browser may see (only right after submitting);
 - the codes this browser has verified with the phone's last four digits.
 """
@@ -10,18 +10,14 @@
 from __future__ import annotations
 
 import secrets
-import time
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.cache import cache
 
 TOKENS = "portal_tokens"
 DONE = "portal_done"
 RECEIPTS = "portal_receipts"
 VERIFIED = "portal_verified"
 KEEP = 10
-CLAIM_SECONDS = 3600
-PENDING = "pending"
 
 
 def _keep_last(items: list, n: int = KEEP) -> list:
@@ -39,48 +35,16 @@ def is_issued(session: SessionBase, token: str) -> bool:
 
 
 def code_for_token(session: SessionBase, token: str) -> str | None:
-    """The case code a token already produced (in this session or a concurrent request)."""
+    """The case code a token already produced in this session."""
     if not token:
         return None
-    code = session.get(DONE, {}).get(token)
-    if code:
-        return code
-    value = cache.get(_claim_key(token))
-    return value if value and value != PENDING else None
-
-
-def _claim_key(token: str) -> str:
-    return f"portal:token:{token}"
-
-
-def claim(token: str) -> bool:
-    """Take the token for one submission; False when another request holds or used it."""
-    return cache.add(_claim_key(token), PENDING, CLAIM_SECONDS)
-
-
-def release(token: str) -> None:
-    """Give the token back after a refused submission, so that the form can be resent."""
-    cache.delete(_claim_key(token))
-
-
-def wait_for_code(token: str, *, seconds: float = 5.0) -> str | None:
-    """A concurrent duplicate waits briefly for the first request to finish."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = cache.get(_claim_key(token))
-        if value and value != PENDING:
-            return value
-        if value is None:
-            return None
-        time.sleep(0.2)
-    return None
+    return session.get(DONE, {}).get(token) or None
 
 
 def remember_submission(
     session: SessionBase, *, token: str, code: str, phone_last4: str, center_name: str = ""
 ) -> None:
     if token:
-        cache.set(_claim_key(token), code, CLAIM_SECONDS)
         done = dict(list(session.get(DONE, {}).items())[-KEEP:])
         done[token] = code
         session[DONE] = done

@@ -20,6 +20,7 @@ from fengqiao.cases import qr
 from fengqiao.cases.codes import normalize_code
 from fengqiao.core.crypto import normalize_phone
 from fengqiao.core.errors import DomainError, NotFound, ValidationFailed
+from fengqiao.intake.services import MAX_ATTACHMENTS
 from fengqiao.org.models import Unit
 from fengqiao.portal import selectors, services, session_state
 from fengqiao.portal.forms import (
@@ -83,7 +84,7 @@ def _render_form(
         "region_error": region_error,
         "top_error": top_error,
         "form_token": session_state.issue_token(request.session),
-        "max_attachments": services.MAX_ATTACHMENTS,
+        "max_attachments": MAX_ATTACHMENTS,
     }
     return render(request, "portal/home.html", context, status=status)
 
@@ -143,18 +144,6 @@ def _submit(request: HttpRequest) -> HttpResponse:
             region_error=region_error,
         )  # fmt: skip
 
-    if not session_state.claim(token):
-        code = session_state.wait_for_code(token)
-        if code:
-            return _after_submit(request, token=token, code=code, phone=post.get("phone", ""))
-        return _render_form(
-            request,
-            form=form,
-            center=center,
-            via_qr=via_qr,
-            values=values,
-            top_error=_("您的诉求正在提交，请不要重复提交；稍后可用案件编号查询。"),
-        )
     data = form.cleaned_data
     appeal = services.Appeal(
         kind=data["kind"],
@@ -168,12 +157,9 @@ def _submit(request: HttpRequest) -> HttpResponse:
     )
     try:
         case = services.submit_appeal(
-            appeal=appeal, attachments=data["attachments"], ip=_client_ip(request)
+            appeal=appeal, attachments=data["attachments"], ip=_client_ip(request), key=token
         )
-    except Exception as error:
-        session_state.release(token)  # the citizen may send the same form again
-        if not isinstance(error, DomainError):
-            raise
+    except DomainError as error:  # nothing was written: the citizen may send the form again
         field = FIELD_ERRORS.get(str(error.details.get("field", "")))
         if field == "region":
             region_error = str(error.message)
@@ -321,7 +307,7 @@ def _case_page(
             "status_label": STATUS_LABELS.get(view.status, view.status_label),
             "satisfaction_label": SATISFACTION_LABELS.get(view.satisfaction, ""),
             "rating_form": rating_form,
-            "can_rate": view.can_rate and services.rating_function() is not None,
+            "can_rate": view.can_rate,
             "tracking_url": qr.tracking_url(code),
         },
         status=status,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -20,15 +19,13 @@ from django.utils.translation import gettext as _
 
 from fengqiao.cases import hooks
 from fengqiao.cases import services as case_services
-from fengqiao.cases.models import Case, Category, Party
+from fengqiao.cases.models import Case, Category
 from fengqiao.cases.selectors import active_memberships, visible_cases
-from fengqiao.core import inserts
 from fengqiao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import User
 from fengqiao.routing import classification, dispatch, related, risk
-from fengqiao.routing.choices import RiskFactor
-from fengqiao.routing.classification import Suggestion, classify
+from fengqiao.routing.assessment import RoutingDecision, grade, risk_changes
 from fengqiao.routing.models import (
     CaseRouting,
     ClassifierVersion,
@@ -39,7 +36,6 @@ from fengqiao.routing.risk import RiskAssessment
 
 logger = logging.getLogger(__name__)
 SYSTEM = "system"
-RISK_FIELDS = ("risk_level", "risk_score", "risk_factors", "tier_level", "responsible_leader")
 
 
 def _case_link(case: Case) -> str:
@@ -79,41 +75,6 @@ def notify_top_level(case: Case, assessment: RiskAssessment) -> None:
     )
 
 
-def _manual_floor(case: Case) -> str | None:
-    for f in case.risk_factors or []:
-        if isinstance(f, dict) and f.get("code") == RiskFactor.MANUAL and f.get("level"):
-            return f["level"]
-    return None
-
-
-def _risk_changes(case: Case, assessment: RiskAssessment, scheme: risk.Scheme) -> dict[str, Any]:
-    changes: dict[str, Any] = {
-        "risk_level": assessment.level,
-        "risk_score": assessment.score,
-        "risk_factors": assessment.factors,
-    }
-    tier = assessment.tier_level
-    # The risk sets the first tier and can raise it; lowering it, or moving it at all once
-    # set, is the dispatcher's decision (delegate / escalate / dispatch).
-    if tier is not None and (case.tier_level is None or tier < case.tier_level):
-        changes["tier_level"] = tier
-    if assessment.needs_leader and not case.responsible_leader_id:
-        center = dispatch.tier_center(case, tier) or case.center
-        leader = dispatch.leader_for(center) or dispatch.leader_for(case.center)
-        if leader is not None:
-            changes["responsible_leader"] = leader
-    return changes
-
-
-def _assess(case: Case, floor: str | None, parties: list[Party] | None = None) -> RiskAssessment:
-    assessment = risk.grade_risk(case, parties=parties)
-    floor = floor or _manual_floor(case)
-    assessment = risk.with_floor(assessment, floor)
-    if floor and assessment.factors and assessment.factors[-1]["code"] == RiskFactor.MANUAL:
-        assessment.factors[-1]["level"] = assessment.level
-    return assessment
-
-
 def _after_grading(case: Case, before: str | None, assessment: RiskAssessment) -> None:
     scheme = risk.active_scheme()
     top = scheme.top
@@ -132,11 +93,10 @@ def apply_risk(
     if current is None:
         raise NotFound(_("案件不存在。"))
     before = current.risk_level
-    scheme = risk.active_scheme()
-    assessment = _assess(current, floor)
+    assessment = grade(current, floor)
     updated = case_services.update_case(
         case=current,
-        changes=_risk_changes(current, assessment, scheme),
+        changes=risk_changes(current, assessment),
         actor=actor,
         actor_kind=SYSTEM,
         note=_("风险研判"),
@@ -146,88 +106,19 @@ def apply_risk(
     return assessment
 
 
-def _store_routing(
-    case: Case,
-    suggestion: Suggestion,
-    *,
-    tier_center=None,
-    repeat_count: int = 0,
-    new: bool = False,
-) -> CaseRouting:
-    fields = {
-        "category": suggestion.category,
-        "unit_types": suggestion.unit_types,
-        "confidence": suggestion.confidence,
-        "top_terms": [[t, w] for t, w in suggestion.top_terms],
-        "ranking": [[c, p] for c, p in suggestion.ranking],
-        "source": suggestion.source,
-        "model_version": suggestion.model_version,
-        "tier_center": tier_center,
-        "repeat_count": repeat_count,
-    }
-    if new:  # a case registered in this transaction has no routing record yet
-        return inserts.insert_later(CaseRouting(case=case, **fields))
-    routing, _created = CaseRouting.objects.update_or_create(case=case, defaults=fields)
-    return routing
+def after_registration(case: Case, decision: RoutingDecision) -> None:
+    """Inside the registering transaction: a case registered at the top level tells the
+    center's directors and its 包案 leader once the transaction commits."""
+    _after_grading(case, None, decision.assessment)
 
 
-def register_and_route(**kwargs: Any) -> Case:
-    """Register an appeal and route it: classify it (fill the category when none was given,
-    else keep the suggestion), grade its risk and set its tier (and 包案 leader for the top
-    level), all before the case's code is taken, so the registration stores a case already
-    classified and graded in one short transaction with one event, and the routing record
-    in the same transaction.
-
-    Related cases are searched and linked by the registration event's handler in the task
-    worker (queued in the same transaction, so never lost), or at once where case events
-    are delivered inline (tests, the demo loader).
-
-    Takes the keyword arguments of :func:`fengqiao.cases.services.register_case`.
-    """
-    floor = kwargs.get("risk_level")
-    suggestion = classify(kwargs["title"], kwargs["description"])
-    if kwargs.get("category") is None and suggestion.category is not None:
-        kwargs["category"] = suggestion.category
-        if not kwargs.get("kind"):
-            kwargs["kind"] = suggestion.category.kind
-    scheme = risk.active_scheme()
-    graded: dict[str, Any] = {}
-
-    def prepare(case: Case, parties: list[Party]) -> dict[str, Any]:
-        assessment = _assess(case, floor, parties)
-        for name, value in _risk_changes(case, assessment, scheme).items():
-            setattr(case, name, value)
-        graded["assessment"] = assessment
-        graded["tier_center"] = dispatch.tier_center(case, assessment.tier_level)
-        return {
-            "routing": {
-                "category": case.category.code if case.category else None,
-                "category_name": case.category.name if case.category else "",
-                "suggested": suggestion.category.code if suggestion.category else None,
-                "confidence": round(float(suggestion.confidence), 3),
-                "source": suggestion.source,
-                "risk_level": assessment.level,
-                "risk_score": assessment.score,
-                "risk_factors": assessment.factors,
-            }
-        }
-
-    def finish(case: Case) -> None:  # inside the registering transaction
-        _store_routing(
-            case,
-            suggestion,
-            tier_center=graded["tier_center"],
-            repeat_count=graded["assessment"].repeat_count,
-            new=True,
-        )
-        _after_grading(case, None, graded["assessment"])
-
-    case = case_services.register_case(**kwargs, prepare=prepare, finish=finish)
+def link_related_now(case: Case) -> None:
+    """Where case events are delivered inline (tests, the demo loader), link a new case to
+    its related cases at once; otherwise the registration event's handler does it in the
+    task worker (:func:`fengqiao.routing.handlers.on_case_event`), queued in the same
+    transaction as the case and so never lost."""
     if hooks.delivery() == hooks.INLINE:
         link_related(case=case)
-    # else: the registration event's handler links them in the task worker
-    # (fengqiao.routing.handlers.on_case_event).
-    return case
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ from django.utils import timezone
 from fengqiao.cases import services as case_services
 from fengqiao.cases.choices import Action, Channel, PartyRole, Status
 from fengqiao.cases.models import Case, Category
+from fengqiao.intake.services import register_appeal
+from fengqiao.intake.types import AppealIn, Door, PartyIn
 from fengqiao.org.choices import Residency, Role, UnitKind, UnitType
 from fengqiao.org.models import Membership, Unit, User
 from fengqiao.regions.models import Region
@@ -150,6 +152,22 @@ def build_world() -> World:
     return world
 
 
+def register(
+    *,
+    actor: User | None,
+    door: Door = Door.WINDOW,
+    key: str | None = None,
+    now: dt.datetime | None = None,
+    parties: list[PartyIn] | tuple[PartyIn, ...] = (),
+    risk_level: str = "",
+    **fields,
+) -> Case:
+    """Register an appeal through intake, as a door would (``fields`` are AppealIn's;
+    ``risk_level`` is the registrar's floor)."""
+    appeal = AppealIn(parties=tuple(parties), risk_floor=risk_level, **fields)
+    return register_appeal(appeal=appeal, door=door, actor=actor, key=key, now=now).case
+
+
 def make_case(
     world: World,
     *,
@@ -167,8 +185,9 @@ def make_case(
     """Register a case and walk it along the table to ``status`` with the world's staff."""
     center = center or world.county_center
     region = region or world.village
-    case = case_services.register_case(
+    case = register(
         actor=world.receptionist if center == world.county_center else None,
+        door=Door.WINDOW if center == world.county_center else Door.PORTAL,
         center=center,
         channel=kwargs.pop("channel", Channel.WINDOW),
         title=title,
@@ -177,11 +196,7 @@ def make_case(
         category=kwargs.pop("category", None) or category(),
         parties=kwargs.pop(
             "parties",
-            [
-                case_services.PartyInput(
-                    name="张三", role=PartyRole.APPLICANT, phone=phone, id_number=id_number
-                )
-            ],
+            [PartyIn(name="张三", role=PartyRole.APPLICANT, phone=phone, id_number=id_number)],
         ),
         now=now,
         **kwargs,

@@ -7,9 +7,13 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fengqiao.cases.choices import Channel, PartyKind, RiskLevel, Satisfaction, Status
+from fengqiao.cases.choices import Channel, PartyKind, PartyRole, RiskLevel, Satisfaction, Status
+from fengqiao.cases.models import Category
 from fengqiao.core.crypto import normalize_id_number, normalize_phone
 from fengqiao.core.validators import LANDLINE_RE, MOBILE_RE, is_resident_id, mod11_2_check
+from fengqiao.intake.types import AppealIn, PartyIn
+from fengqiao.org.models import Unit
+from fengqiao.regions.models import Region
 from fengqiao.supervision.choices import Grade
 
 REQUIRED = {"required": _("此项为必填项。")}
@@ -172,6 +176,48 @@ class RegisterCaseForm(forms.Form):
         ):
             self.add_error("respondent_name", _("填写了被申请人的电话或证件号码时，请填写其姓名。"))
         return data
+
+    def appeal(self, *, center: Unit, region: Region) -> AppealIn:
+        """The registration this (valid) form asks for, at ``center`` about ``region``."""
+        data = self.cleaned_data
+        parties = [
+            PartyIn(
+                name=data["applicant_name"],
+                role=PartyRole.APPLICANT,
+                phone=data["applicant_phone"],
+                id_number=data["applicant_id_number"],
+                address=data["applicant_address"],
+                is_elderly=data["applicant_is_elderly"],
+                is_minor=data["applicant_is_minor"],
+                is_disabled=data["applicant_is_disabled"],
+            )
+        ]
+        if data["respondent_name"]:
+            parties.append(
+                PartyIn(
+                    name=data["respondent_name"],
+                    role=PartyRole.RESPONDENT,
+                    kind=data["respondent_kind"],
+                    phone=data["respondent_phone"],
+                    id_number=data["respondent_id_number"],
+                )
+            )
+        category = (
+            Category.objects.filter(pk=data["category"]).first() if data["category"] else None
+        )
+        return AppealIn(
+            center=center,
+            channel=data["channel"],
+            title=data["title"],
+            description=data["description"],
+            region=region,
+            parties=tuple(parties),
+            category=category,
+            address=data["address"],
+            people_count=data["people_count"],
+            risk_floor=data["risk_level"],
+            note=data["note"],
+        )
 
 
 class CaseFilterForm(forms.Form):

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 
-from fengqiao.cases import services as case_services
 from fengqiao.cases.models import Case
 from fengqiao.org.models import Unit, User
 
@@ -21,15 +20,6 @@ def _optional(module: str, name: str) -> Any | None:
         return getattr(importlib.import_module(module), name, None)
     except ImportError:
         return None
-
-
-def register(**kwargs: Any) -> Case:
-    """Register a case; with routing present it also classifies, grades and routes it."""
-    routed = _optional("fengqiao.routing.services", "register_and_route")
-    if routed is not None:
-        result = routed(**kwargs)
-        return getattr(result, "case", result)
-    return case_services.register_case(**kwargs)
 
 
 def suggest_units(case: Case) -> list[Unit]:

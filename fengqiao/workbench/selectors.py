@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.cases.choices import OPEN_STATUSES, PartyRole, Status
+from fengqiao.cases.drafts import address_key
 from fengqiao.cases.models import Case, Category, Party
 from fengqiao.cases.selectors import search_cases, visible_cases
 from fengqiao.core import crypto
@@ -264,8 +265,6 @@ def duplicates(
     limit: int = 10,
 ) -> list[Case]:
     """Open or recent cases with the same phone, ID number or address (重复件提醒)."""
-    from fengqiao.cases.services import _address_key
-
     party_q = Q(pk__in=[])
     phone_hashes = [
         crypto.phone_hash(p) for p in phones if p and len(crypto.normalize_phone(p)) >= 7
@@ -278,7 +277,7 @@ def duplicates(
     match = Q(pk__in=[])
     if phone_hashes or id_hashes:
         match |= Q(pk__in=Party.objects.filter(party_q).values("case_id"))
-    key = _address_key(region, address) if region is not None and address else ""
+    key = address_key(region, address) if region is not None and address else ""
     if key:
         match |= Q(address_key=key)
     if match == Q(pk__in=[]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -22,8 +23,15 @@ from fengqiao.cases import services as case_services
 from fengqiao.cases import workflow
 from fengqiao.cases.choices import Action, AssignmentRole, AssignmentStatus, PartyRole, Status
 from fengqiao.cases.models import Case, Category
-from fengqiao.cases.selectors import active_memberships, actor_context, allowed_transitions
+from fengqiao.cases.selectors import (
+    REGISTER_ROLES,
+    active_memberships,
+    actor_context,
+    allowed_transitions,
+)
 from fengqiao.core.errors import DomainError
+from fengqiao.intake.services import register_appeal
+from fengqiao.intake.types import Door
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, Unit, User
 from fengqiao.org.selectors import SESSION_KEY, membership_of
@@ -122,14 +130,13 @@ def _case_or_none(request: HttpRequest, code: str) -> Case | None:
     return (
         sel.scoped_cases(request.user, membership)
         .select_related(
-            "category",
+            "category__parent",
             "region",
             "center",
             "lead_unit",
             "first_unit",
             "grid",
-            "routing",
-            "routing__category",
+            "routing__category__parent",
         )
         .filter(code=code.strip().upper())
         .first()
@@ -292,20 +299,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 # --- registration -----------------------------------------------------------------------------
 
-TOKENS_KEY = "fq_register_tokens"
-
-
-def _issue_token(request: HttpRequest) -> str:
-    """A one-time token for the registration form: a second submit of the same form (a
-    double click, a retry after a timeout) shows the first receipt instead of a new case."""
-    import secrets
-
-    token = secrets.token_urlsafe(16)
-    tokens = dict(list(request.session.get(TOKENS_KEY, {}).items())[-19:])
-    tokens[token] = ""
-    request.session[TOKENS_KEY] = tokens
-    return token
-
 
 def _picker_context(center: Unit, chosen: Region | None) -> dict[str, Any]:
     return {
@@ -319,7 +312,7 @@ def _picker_context(center: Unit, chosen: Region | None) -> dict[str, Any]:
 def register(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request)
     center = sel.registration_center(membership)
-    if center is None or membership.role not in case_services.REGISTER_ROLES:
+    if center is None or membership.role not in REGISTER_ROLES:
         return render(
             request,
             "workbench/error.html",
@@ -333,69 +326,29 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterCaseForm(request.POST or None, category_choices=sel.category_choices())
     error = ""
     chosen = None
-    token = request.POST.get("form_token", "")
+    # The form's one-time token is its idempotency key: a second submit of the same form (a
+    # double click, a retry after a timeout) shows the first receipt instead of a new case.
+    token = request.POST.get("form_token", "") or secrets.token_urlsafe(16)
     if request.method == "POST":
-        done = request.session.get(TOKENS_KEY, {}).get(token)
-        if done:
-            return redirect("workbench:receipt", code=done)
         chosen = Region.objects.filter(code=request.POST.get("region", "").strip()).first()
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        region = chosen
-        if region is None or not region.is_within(center.region):
+        if chosen is None or not chosen.is_within(center.region):
             form.add_error("region", _("请选择本中心辖区内的发生地。"))
         else:
-            parties = [
-                case_services.PartyInput(
-                    name=data["applicant_name"],
-                    role=PartyRole.APPLICANT,
-                    phone=data["applicant_phone"],
-                    id_number=data["applicant_id_number"],
-                    address=data["applicant_address"],
-                    is_elderly=data["applicant_is_elderly"],
-                    is_minor=data["applicant_is_minor"],
-                    is_disabled=data["applicant_is_disabled"],
-                )
-            ]
-            if data["respondent_name"]:
-                parties.append(
-                    case_services.PartyInput(
-                        name=data["respondent_name"],
-                        role=PartyRole.RESPONDENT,
-                        kind=data["respondent_kind"],
-                        phone=data["respondent_phone"],
-                        id_number=data["respondent_id_number"],
-                    )
-                )
-            category = (
-                Category.objects.filter(pk=data["category"]).first() if data["category"] else None
-            )
             try:
-                case = integrations.register(
+                registration = register_appeal(
+                    appeal=form.appeal(center=center, region=chosen),
+                    door=Door.WINDOW,
                     actor=request.user,
-                    center=center,
-                    channel=data["channel"],
-                    title=data["title"],
-                    description=data["description"],
-                    region=region,
-                    parties=parties,
-                    category=category,
-                    address=data["address"],
-                    people_count=data["people_count"],
-                    risk_level=data["risk_level"],
-                    note=data["note"],
+                    key=token,
                 )
             except DomainError as exc:
                 error = str(exc.message)
             else:
-                tokens = request.session.get(TOKENS_KEY, {})
-                if token in tokens:
-                    tokens[token] = case.code
-                    request.session[TOKENS_KEY] = tokens
-                messages.success(request, _("已受理，案件编号 %(code)s。") % {"code": case.code})
-                return redirect("workbench:receipt", code=case.code)
-    if not token or token not in request.session.get(TOKENS_KEY, {}):
-        token = _issue_token(request)
+                code = registration.case.code
+                if registration.created:
+                    messages.success(request, _("已受理，案件编号 %(code)s。") % {"code": code})
+                return redirect("workbench:receipt", code=code)
     ctx = page_context(
         request,
         form=form,

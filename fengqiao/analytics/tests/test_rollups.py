@@ -6,6 +6,8 @@ from fengqiao.analytics.models import RollupCount
 from fengqiao.analytics.selectors import dashboard
 from fengqiao.cases import services
 from fengqiao.cases.choices import Action, Status
+from fengqiao.intake.types import PartyIn
+from fengqiao.testing.factories import register
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HANDLERS = ["fengqiao.analytics.rollups.on_case_event"]
@@ -50,10 +52,10 @@ def test_rollups_follow_each_case_change_and_match_a_full_group_by(world):
 
 
 def test_a_township_dashboard_counts_live(world):
-    services.register_case(
+    register(
         actor=world.township_dispatcher, center=world.township_center, channel="window",
         title="镇里受理", description="镇里受理的纠纷", region=world.village,
-        parties=[services.PartyInput(name="赵六", phone="13711112222")],
+        parties=[PartyIn(name="赵六", phone="13711112222")],
     )  # fmt: skip
     dash = dashboard(world.township)
     assert dash.source == "live" and dash.total == 1 and dash.by_status == {"registered": 1}

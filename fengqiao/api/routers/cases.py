@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router
 from pydantic import Field
 
-from fengqiao.api import selectors, services
+from fengqiao.api import selectors
 from fengqiao.api.routers.common import ERRORS, case_detail, case_item
 from fengqiao.api.schemas import (
     CaseIn,
@@ -27,25 +26,13 @@ from fengqiao.cases.choices import Action, CaseKind
 from fengqiao.cases.qr import qr_png, qr_svg, tracking_url
 from fengqiao.core import refcache
 from fengqiao.core.errors import ValidationFailed
+from fengqiao.intake.services import register_appeal
+from fengqiao.intake.types import AppealIn, Door, PartyIn
 from fengqiao.org.choices import UnitKind
 from fengqiao.org.models import Unit
 from fengqiao.regions.models import Grid, Region
 
 router = Router(tags=["cases"])
-
-
-def register_function() -> Any:
-    """Routing's register_and_route (classify, grade risk, link related cases) when the
-    routing app provides it; the plain registration otherwise."""
-    try:
-        from fengqiao.routing.services import register_and_route
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("fengqiao.routing.services",):
-            raise
-        return case_services.register_case
-    except ImportError:
-        return case_services.register_case
-    return register_and_route
 
 
 def _unknown(field: str, message: str) -> ValidationFailed:
@@ -63,7 +50,7 @@ def _unit(pk: int | None, field: str) -> Unit | None:
     return unit
 
 
-def _registration_kwargs(request: HttpRequest, payload: CaseIn) -> dict[str, Any]:
+def _appeal(request: HttpRequest, payload: CaseIn) -> AppealIn:
     user = request.auth
     if payload.center is None:
         center = selectors.default_center(user)
@@ -94,27 +81,24 @@ def _registration_kwargs(request: HttpRequest, payload: CaseIn) -> dict[str, Any
     if payload.kind and payload.kind not in CaseKind.values:
         raise ValidationFailed(_("事项类型无效。"), field="kind")
 
-    def coordinate(value: float | None) -> Any:
-        from decimal import Decimal
-
+    def coordinate(value: float | None) -> Decimal | None:
         return None if value is None else Decimal(str(round(value, 6)))
 
-    return {
-        "actor": user,
-        "center": center,
-        "channel": payload.channel,
-        "title": payload.title,
-        "description": payload.description,
-        "region": region,
-        "category": category,
-        "kind": payload.kind or None,
-        "address": payload.address,
-        "latitude": coordinate(payload.latitude),
-        "longitude": coordinate(payload.longitude),
-        "grid": grid,
-        "people_count": payload.people_count,
-        "parties": [
-            case_services.PartyInput(
+    return AppealIn(
+        center=center,
+        channel=payload.channel,
+        title=payload.title,
+        description=payload.description,
+        region=region,
+        category=category,
+        kind=payload.kind or None,
+        address=payload.address,
+        latitude=coordinate(payload.latitude),
+        longitude=coordinate(payload.longitude),
+        grid=grid,
+        people_count=payload.people_count,
+        parties=tuple(
+            PartyIn(
                 name=p.name,
                 role=p.role,
                 kind=p.kind,
@@ -126,24 +110,8 @@ def _registration_kwargs(request: HttpRequest, payload: CaseIn) -> dict[str, Any
                 is_disabled=p.is_disabled,
             )
             for p in payload.parties
-        ],
-    }
-
-
-def _fingerprint(payload: CaseIn) -> str:
-    canonical = json.dumps(payload.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _idempotency_key(value: str | None) -> str:
-    key = (value or "").strip()
-    if len(key) > 128 or any(not (32 < ord(c) < 127) for c in key):
-        raise ValidationFailed(
-            _("Idempotency-Key 应为不超过128个可见ASCII字符。"),
-            code="invalid_idempotency_key",
-            field="Idempotency-Key",
-        )
-    return key
+        ),
+    )
 
 
 @router.post(
@@ -160,14 +128,11 @@ def register(
     payload: CaseIn,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> HttpResponse:
-    key = _idempotency_key(idempotency_key)
-    kwargs = _registration_kwargs(request, payload)
-    outcome = services.register_idempotent(
-        user=request.auth,
-        key=key,
-        fingerprint=_fingerprint(payload),
-        register=register_function(),
-        **kwargs,
+    outcome = register_appeal(
+        appeal=_appeal(request, payload),
+        door=Door.API,
+        actor=request.auth,
+        key=idempotency_key,
     )
     if outcome.created:
         # Written by this request at a center the caller may register for (so may see):

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from fengqiao.cases import services
 from fengqiao.cases.choices import PartyRole, Status
 from fengqiao.cases.models import Case
+from fengqiao.intake.types import PartyIn
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def cases(world):
         center=world.township_center,
         region=world.village,
         now=base + dt.timedelta(days=2),
-        parties=[services.PartyInput(name="赵六", role=PartyRole.APPLICANT, phone="13511112222")],
+        parties=[PartyIn(name="赵六", role=PartyRole.APPLICANT, phone="13511112222")],
     )
     made["other_county"] = world.register(
         center=world.other_county_center,

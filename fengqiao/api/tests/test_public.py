@@ -5,6 +5,7 @@ from fengqiao.api.tests.conftest import ApiClient
 from fengqiao.cases import services
 from fengqiao.cases.choices import Action, PartyRole, Status
 from fengqiao.cases.codes import make_code
+from fengqiao.intake.types import PartyIn
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +17,8 @@ def closed_case(world):
     case = world.register(
         status=Status.CLOSED,
         parties=[
-            services.PartyInput(name="张三", role=PartyRole.APPLICANT, phone="13800138000"),
-            services.PartyInput(name="李四", role=PartyRole.RESPONDENT, phone="13900139999"),
+            PartyIn(name="张三", role=PartyRole.APPLICANT, phone="13800138000"),
+            PartyIn(name="李四", role=PartyRole.RESPONDENT, phone="13900139999"),
         ],
     )
     services.record_event(

@@ -166,14 +166,17 @@ def test_two_threads_with_the_same_key_make_one_case(reference_data, world, cate
     assert Case.objects.count() == 1
 
 
-def test_registration_goes_through_routing_when_it_exists():
-    from fengqiao.api.routers.cases import register_function
+def test_a_registration_through_the_api_is_routed(world, api_as, category):
+    """The API registers through intake like every door: classified, graded, recorded."""
+    from fengqiao.routing.models import CaseRouting
 
-    try:
-        from fengqiao.routing.services import register_and_route
-    except ImportError:
-        pytest.skip("routing has no register_and_route yet")
-    assert register_function() is register_and_route
+    response = api_as("receptionist").post("/api/v1/cases", payload(world))
+    assert response.status_code == 201
+    case = Case.objects.get(code=response.json()["code"])
+    assert CaseRouting.objects.filter(case=case).exists()
+    first = case.events.get(seq=1)
+    assert first.data["routing"]["risk_level"] == case.risk_level
+    assert case.tier_level is not None
 
 
 def test_a_category_retired_a_moment_ago_is_refused_at_once(world, api_as, category):

@@ -7,6 +7,8 @@ from fengqiao.cases import services
 from fengqiao.cases.choices import Action, Status
 from fengqiao.cases.selectors import allowed_transitions, search_cases, visible_cases
 from fengqiao.core.errors import PermissionDenied
+from fengqiao.intake.types import PartyIn
+from fengqiao.testing.factories import register
 
 pytestmark = pytest.mark.django_db
 
@@ -19,24 +21,24 @@ def actions(user, case):
 def cases(world):
     """One case at the county center, one at a township center, one in another county."""
     county_case = world.register(title="县中心受理的案件")
-    township_case = services.register_case(
+    township_case = register(
         actor=world.township_dispatcher,
         center=world.township_center,
         channel="window",
         title="镇中心受理的案件",
         description="镇里的纠纷",
         region=world.village,
-        parties=[services.PartyInput(name="赵六", phone="13711112222")],
+        parties=[PartyIn(name="赵六", phone="13711112222")],
     )
     other_county = world.other_county_center
-    other_case = services.register_case(
+    other_case = register(
         actor=world.other_dispatcher,
         center=other_county,
         channel="window",
         title="外县案件",
         description="孝南区的纠纷",
         region=other_county.region,
-        parties=[services.PartyInput(name="钱七", phone="13711112222")],
+        parties=[PartyIn(name="钱七", phone="13711112222")],
     )
     return county_case, township_case, other_case
 

@@ -5,14 +5,15 @@ from fengqiao.cases.choices import Action, PartyRole, Status
 from fengqiao.cases.codes import make_code
 from fengqiao.cases.tracking import track_case
 from fengqiao.core.errors import NotFound, ValidationFailed
+from fengqiao.intake.types import PartyIn
 
 pytestmark = pytest.mark.django_db
 
 
 def _with_respondent(world, **kwargs):
     parties = [
-        services.PartyInput(name="张三", role=PartyRole.APPLICANT, phone="13800138000"),
-        services.PartyInput(name="李四", role=PartyRole.RESPONDENT, phone="13900139999"),
+        PartyIn(name="张三", role=PartyRole.APPLICANT, phone="13800138000"),
+        PartyIn(name="李四", role=PartyRole.RESPONDENT, phone="13900139999"),
     ]
     return world.register(parties=parties, **kwargs)
 

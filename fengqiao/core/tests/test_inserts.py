@@ -5,15 +5,23 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from fengqiao.api.models import IdempotencyKey
 from fengqiao.core import inserts
+from fengqiao.intake.models import AppealKey
 from fengqiao.routing.models import CaseRouting
 
 pytestmark = pytest.mark.django_db
 
 
-def test_insert_writes_what_save_would(world):
-    case = world.register()
+@pytest.fixture
+def case(world):
+    return world.register()
+
+
+def _key(case, key="k", **fields) -> AppealKey:
+    return AppealKey(principal="user:1", key=key, door="api", fingerprint="f", case=case, **fields)
+
+
+def test_insert_writes_what_save_would(case):
     CaseRouting.objects.filter(case=case).delete()
     routing = inserts.insert(
         CaseRouting(case=case, unit_types=["司法所"], top_terms=[["欠薪", 0.4]], confidence=0.8)
@@ -22,59 +30,60 @@ def test_insert_writes_what_save_would(world):
     stored = CaseRouting.objects.get(pk=routing.pk)
     assert stored.unit_types == ["司法所"] and stored.top_terms == [["欠薪", 0.4]]
     assert stored.created_at is not None and stored.updated_at is not None  # auto_now(_add)
-    key = inserts.insert(IdempotencyKey(user=world.receptionist, key="k", fingerprint="f"))
-    assert IdempotencyKey.objects.get(pk=key.pk).created_at is not None
+    key = inserts.insert(_key(case))
+    assert AppealKey.objects.get(pk=key.pk).created_at is not None
 
 
-def test_insert_refuses_a_row_that_has_an_id(world):
-    row = IdempotencyKey.objects.create(user=world.receptionist, key="k", fingerprint="f")
+def test_insert_refuses_a_row_that_has_an_id(case):
+    row = _key(case)
+    row.save()
     with pytest.raises(ValueError):
         inserts.insert(row)
 
 
-def _keys(user, n: int) -> list[IdempotencyKey]:
-    return [IdempotencyKey(user=user, key=f"k{i}", fingerprint="f") for i in range(n)]
+def _keys(case, n: int) -> list[AppealKey]:
+    return [_key(case, f"k{i}") for i in range(n)]
 
 
-def test_a_batch_writes_its_rows_together_when_it_ends(world):
-    rows = _keys(world.receptionist, 3)
+def test_a_batch_writes_its_rows_together_when_it_ends(case):
+    rows = _keys(case, 3)
     with CaptureQueriesContext(connection) as queries, transaction.atomic(), inserts.batch():
         for row in rows:
             assert inserts.insert_later(row) is row
         assert all(row.pk is None for row in rows)  # queued, not written yet
     assert all(row.pk is not None and not row._state.adding for row in rows)
-    stored = IdempotencyKey.objects.filter(pk__in=[r.pk for r in rows])
+    stored = AppealKey.objects.filter(pk__in=[r.pk for r in rows])
     assert sorted(stored.values_list("key", flat=True)) == ["k0", "k1", "k2"]
     writes = [q for q in queries.captured_queries if "INSERT" in q["sql"]]
     # PostgreSQL: one round trip for the three rows; SQLite: one statement each.
     assert len(writes) == (1 if connection.vendor == "postgresql" else 3)
 
 
-def test_a_statement_in_the_block_sees_the_queued_rows(world):
+def test_a_statement_in_the_block_sees_the_queued_rows(case):
     with transaction.atomic(), inserts.batch():
-        inserts.insert_later(IdempotencyKey(user=world.receptionist, key="k", fingerprint="f"))
-        assert IdempotencyKey.objects.filter(key="k").count() == 1  # written first
+        inserts.insert_later(_key(case))
+        assert AppealKey.objects.filter(key="k").count() == 1  # written first
 
 
-def test_a_block_left_by_an_error_writes_nothing(world):
+def test_a_block_left_by_an_error_writes_nothing(case):
     with pytest.raises(RuntimeError), transaction.atomic(), inserts.batch():
-        inserts.insert_later(IdempotencyKey(user=world.receptionist, key="k", fingerprint="f"))
+        inserts.insert_later(_key(case))
         raise RuntimeError("the request failed")
-    assert not IdempotencyKey.objects.exists()
+    assert not AppealKey.objects.exists()
 
 
-def test_a_failing_row_fails_the_whole_batch(world):
-    IdempotencyKey.objects.create(user=world.receptionist, key="taken", fingerprint="f")
-    rows = [*_keys(world.receptionist, 2), IdempotencyKey(user=world.receptionist, key="taken")]
+def test_a_failing_row_fails_the_whole_batch(case):
+    _key(case, "taken").save()
+    rows = [*_keys(case, 2), _key(case, "taken")]
     with pytest.raises(IntegrityError), transaction.atomic(), inserts.batch():
         for row in rows:
             inserts.insert_later(row)
-    assert IdempotencyKey.objects.count() == 1
+    assert AppealKey.objects.count() == 1  # the one written before
 
 
-def test_outside_a_batch_a_row_is_written_at_once(world):
-    row = inserts.insert_later(IdempotencyKey(user=world.receptionist, key="k", fingerprint="f"))
-    assert row.pk is not None and IdempotencyKey.objects.filter(pk=row.pk).exists()
+def test_outside_a_batch_a_row_is_written_at_once(case):
+    row = inserts.insert_later(_key(case))
+    assert row.pk is not None and AppealKey.objects.filter(pk=row.pk).exists()
 
 
 @pytest.mark.django_db(transaction=True)  # no test transaction around it
@@ -83,8 +92,8 @@ def test_a_batch_needs_the_transaction_that_holds_its_rows():
         pass
 
 
-def test_reserve_gives_a_row_its_id_before_it_is_written(world):
-    row = IdempotencyKey(user=world.receptionist, key="k", fingerprint="f")
+def test_reserve_gives_a_row_its_id_before_it_is_written(case):
+    row = _key(case)
     if not inserts.reserve(row):  # SQLite gives ids only on insert
         assert connection.vendor == "sqlite" and row.pk is None
         return
@@ -92,19 +101,19 @@ def test_reserve_gives_a_row_its_id_before_it_is_written(world):
     assert reserved is not None
     with transaction.atomic(), inserts.batch():
         inserts.insert_later(row)
-    assert row.pk == reserved and IdempotencyKey.objects.get(pk=reserved).key == "k"
-    later = inserts.insert(IdempotencyKey(user=world.receptionist, key="k2", fingerprint="f"))
+    assert row.pk == reserved and AppealKey.objects.get(pk=reserved).key == "k"
+    later = inserts.insert(_key(case, "k2"))
     assert later.pk > reserved  # the sequence moved past it
     with pytest.raises(ValueError):  # an instance with an id of its own is no new row
         inserts.reserve(row)
 
 
-def test_a_statement_fetched_in_a_batch_goes_with_the_queued_rows(world):
-    rows = _keys(world.receptionist, 2)
+def test_a_statement_fetched_in_a_batch_goes_with_the_queued_rows(case):
+    rows = _keys(case, 2)
     with CaptureQueriesContext(connection) as queries, transaction.atomic(), inserts.batch():
         for row in rows:
             inserts.insert_later(row)
-        table = IdempotencyKey._meta.db_table
+        table = AppealKey._meta.db_table
         (count,) = inserts.fetchone(f"SELECT COUNT(*) FROM {table} WHERE key LIKE %s", ["k%"])
         assert count == 2  # the queued rows were written before it ran
     assert all(row.pk is not None for row in rows)
@@ -114,7 +123,7 @@ def test_a_statement_fetched_in_a_batch_goes_with_the_queued_rows(world):
     assert inserts.fetchone(f"SELECT COUNT(*) FROM {table}", []) == (2,)  # outside a batch
 
 
-def test_values_of_another_type_are_adapted_as_save_would(world):
+def test_values_of_another_type_are_adapted_as_save_would(case):
     # Plain values go to the driver as they are; anything else takes the field's own path.
-    row = inserts.insert(IdempotencyKey(user_id=world.receptionist.pk, key=42, fingerprint="f"))
-    assert IdempotencyKey.objects.get(pk=row.pk).key == "42"
+    row = inserts.insert(_key(case, 42))
+    assert AppealKey.objects.get(pk=row.pk).key == "42"

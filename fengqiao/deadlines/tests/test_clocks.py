@@ -61,7 +61,9 @@ def test_rules_by_kind_and_risk(world, commits):
     assert local(red.deadline).date() == D(2026, 12, 14)  # 30 working days
     TimeLimitRule.objects.filter(kind="dispute", risk_level="blue").update(resolve_days=3)
     with commits():
-        blue = world.register(status=Status.DISPATCHED, now=MONDAY)
+        # Another applicant: the first one's second appeal would be graded a repeat (yellow).
+        blue = world.register(status=Status.DISPATCHED, now=MONDAY, phone="13800000002")
+    assert blue.risk_level == "blue"
     assert local(blue.deadline).date() == D(2026, 11, 5)
 
 

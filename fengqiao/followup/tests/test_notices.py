@@ -1,9 +1,9 @@
 import pytest
 
-from fengqiao.cases import services as case_services
 from fengqiao.cases.choices import PartyRole, Status
 from fengqiao.cases.models import CaseEvent
 from fengqiao.followup.handlers import notify_applicant
+from fengqiao.intake.types import PartyIn
 from fengqiao.notifications.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +35,8 @@ def test_no_sms_to_a_landline_or_a_respondent(world, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         world.register(
             parties=[
-                case_services.PartyInput(
-                    name="李四", role=PartyRole.APPLICANT, phone="07127654321"
-                ),
-                case_services.PartyInput(
-                    name="王五", role=PartyRole.RESPONDENT, phone="13800000009"
-                ),
+                PartyIn(name="李四", role=PartyRole.APPLICANT, phone="07127654321"),
+                PartyIn(name="王五", role=PartyRole.RESPONDENT, phone="13800000009"),
             ]
         )
     assert OutboundMessage.objects.count() == 0

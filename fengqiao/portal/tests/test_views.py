@@ -253,7 +253,6 @@ def test_rating_form_only_when_closed_and_rating_exists(client, world):
     assert "结案后可以在这里评价" in html
 
 
-@pytest.mark.skipif(services.rating_function() is None, reason="followup.citizen_rate missing")
 def test_citizen_rates_a_closed_case(client, world):
     case = world.register(status=Status.CLOSED, phone=PHONE)
     _track(client, case.code, PHONE[-4:])

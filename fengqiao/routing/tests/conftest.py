@@ -13,8 +13,8 @@ def _fresh_routing_caches():
 @pytest.fixture
 def route(world):
     """Register and route a case at the county center with sensible defaults."""
-    from fengqiao.cases.services import PartyInput
-    from fengqiao.routing.services import register_and_route
+    from fengqiao.intake.types import PartyIn
+    from fengqiao.testing.factories import register
 
     def _route(**kw):
         params = {
@@ -24,12 +24,12 @@ def route(world):
             "title": "邻里纠纷",
             "description": "楼上住户装修噪音扰民，多次协商未果。",
             "region": world.village,
-            "parties": [PartyInput(name="王五", phone="13900000001")],
+            "parties": [PartyIn(name="王五", phone="13900000001")],
         }
         phone = kw.pop("phone", None)
         if phone is not None:
-            params["parties"] = [PartyInput(name="王五", phone=phone)]
+            params["parties"] = [PartyIn(name="王五", phone=phone)]
         params.update(kw)
-        return register_and_route(**params)
+        return register(**params)
 
     return _route

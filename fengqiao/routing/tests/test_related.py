@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from fengqiao.cases.choices import LinkKind
 from fengqiao.cases.models import CaseLink
-from fengqiao.cases.services import PartyInput
+from fengqiao.intake.types import PartyIn
 from fengqiao.regions.models import Grid
 from fengqiao.routing import related
 from fengqiao.routing.models import TextBand
@@ -29,11 +29,9 @@ def kinds(case):
 
 def test_same_party_by_phone_or_id_number(route):
     a = route(phone="13900000011")
-    b = route(parties=[PartyInput(name="王五", phone="13900000011")], title="另一件事")
-    c = route(
-        parties=[PartyInput(name="王五", phone="13900000099", id_number="11010519491231002X")]
-    )
-    d = route(parties=[PartyInput(name="王五", id_number="11010519491231002X")])
+    b = route(parties=[PartyIn(name="王五", phone="13900000011")], title="另一件事")
+    c = route(parties=[PartyIn(name="王五", phone="13900000099", id_number="11010519491231002X")])
+    d = route(parties=[PartyIn(name="王五", id_number="11010519491231002X")])
     assert (a.pk, LinkKind.SAME_PARTY) in kinds(b)
     assert (b.pk, LinkKind.SAME_PARTY) in kinds(a)  # both ways
     assert (c.pk, LinkKind.SAME_PARTY) in kinds(d)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from fengqiao.cases import services as case_services
 from fengqiao.cases.choices import Action, Status
 from fengqiao.cases.models import Case, Category
-from fengqiao.cases.services import PartyInput
+from fengqiao.intake.types import PartyIn
 from fengqiao.notifications.models import Message
 from fengqiao.regions.models import Level
 from fengqiao.routing import risk
@@ -83,12 +83,12 @@ def test_repeated_appeals_by_phone_id_number_or_address_within_90_days(route, wo
     route(phone="13911111111", now=now - dt.timedelta(days=30))
     route(
         phone="13922222222",
-        parties=[PartyInput(name="赵六", id_number="11010519491231002X")],
+        parties=[PartyIn(name="赵六", id_number="11010519491231002X")],
         now=now - dt.timedelta(days=10),
     )
     route(phone="13933333333", address="城关镇幸福路8号", now=now - dt.timedelta(days=5))
     case = route(
-        parties=[PartyInput(name="王五", phone="13911111111", id_number="11010519491231002X")],
+        parties=[PartyIn(name="王五", phone="13911111111", id_number="11010519491231002X")],
         address="城关镇幸福路8号",
         now=now,
     )
@@ -100,9 +100,9 @@ def test_repeated_appeals_by_phone_id_number_or_address_within_90_days(route, wo
 def test_vulnerable_parties(route):
     case = route(
         parties=[
-            PartyInput(name="王五", phone="13944444444", is_elderly=True),
-            PartyInput(name="王小五", role="other", is_minor=True),
-            PartyInput(name="李四", role="respondent", is_disabled=True),
+            PartyIn(name="王五", phone="13944444444", is_elderly=True),
+            PartyIn(name="王小五", role="other", is_minor=True),
+            PartyIn(name="李四", role="respondent", is_disabled=True),
         ]
     )
     assert {"elderly", "minor", "disabled"} <= codes(case)
@@ -134,8 +134,8 @@ def test_history_counts_only_the_applicants_repeats_but_any_partys_red_cases(rou
     case = route(
         description=NEUTRAL,
         parties=[
-            PartyInput(name="王五", phone="13988888888"),
-            PartyInput(name="李四", role="respondent", phone="13966666666"),
+            PartyIn(name="王五", phone="13988888888"),
+            PartyIn(name="李四", role="respondent", phone="13966666666"),
         ],
     )
     assert red.code in factor(case, "prior_red")[0]["detail"]
