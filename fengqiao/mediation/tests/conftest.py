@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from fengqiao.cases import services as case_services
+from fengqiao.intake.types import PartyIn
 from fengqiao.cases.choices import PartyRole
 from fengqiao.mediation import services
 from fengqiao.mediation.choices import OrganizationKind, ProviderKind
@@ -65,8 +65,8 @@ def med(world):
 def two_party_case(world, **kwargs):
     return world.register(
         parties=[
-            case_services.PartyInput(name="张三", role=PartyRole.APPLICANT, phone=APPLICANT_PHONE),
-            case_services.PartyInput(
+            PartyIn(name="张三", role=PartyRole.APPLICANT, phone=APPLICANT_PHONE),
+            PartyIn(
                 name="李四", role=PartyRole.RESPONDENT, phone=RESPONDENT_PHONE
             ),
         ],
