@@ -441,3 +441,19 @@ def session_for(user: User, pk: int) -> Session:
     if found is None:
         raise NotFound(_("调解会不存在或不在您的管辖范围内。"))
     return found
+
+
+SUBMISSION_CHOICES = 40
+
+
+def submission_choices(center: Unit | None) -> list[Mediator]:
+    """Entries a citizen may pick while submitting: those of the QR code's center, the
+    centers above it and below it; without a center, those of county-level centers."""
+    qs = directory(DirectoryFilter())
+    if center is not None:
+        path = center.region_path
+        ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+        qs = qs.filter(Q(center_path__in=ancestors) | Q(center_path__startswith=path))
+    else:
+        qs = qs.filter(center__region__level__lte=3)
+    return list(qs.order_by("center_path", "-is_chief", "name")[:SUBMISSION_CHOICES])

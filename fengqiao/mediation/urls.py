@@ -10,6 +10,7 @@ urlpatterns = [
     path("mediators/<int:pk>/", views.mediator_edit, name="mediator"),
     path("mediators/<int:pk>/relatives/", views.relative_add, name="relative_add"),
     path("cases/<str:code>/", views.case_page, name="case"),
+    path("cases/<str:code>/section/", views.case_section, name="case_section"),
     path("cases/<str:code>/request/", views.request_create, name="request"),
     path("cases/<str:code>/sessions/", views.session_create, name="session_new"),
     path("cases/<str:code>/package/", views.package_choose, name="package"),

@@ -36,6 +36,7 @@ from fengqiao.mediation.models import (
     MediatorRequest,
     PackageService,
     Room,
+    Session,
     Transfer,
 )
 from fengqiao.mediation.services.agreements import missing_signers
@@ -331,6 +332,29 @@ def _case_context(request: HttpRequest, case) -> dict[str, Any]:
 def case_page(request: HttpRequest, code: str) -> HttpResponse:
     case = selectors.get_case(request.user, code)
     return render(request, "mediation/case.html", _case_context(request, case))
+
+
+@_domain
+@require_GET
+def case_section(request: HttpRequest, code: str) -> HttpResponse:
+    """The mediation section of the workbench's case page (loaded by htmx)."""
+    case = selectors.get_case(request.user, code)
+    may_request = case.status in (Status.REGISTERED, Status.MEDIATING) and (
+        request.user.is_superuser
+        or bool(selectors.WINDOW_ROLES & set(selectors.roles_on(request.user, case)))
+    )
+    return render(
+        request,
+        "mediation/_case_section_body.html",
+        {
+            "case": case,
+            "requests": list(
+                MediatorRequest.objects.filter(case=case).select_related("mediator", "proposed")[:1]
+            ),
+            "sessions": list(Session.objects.filter(case=case).select_related("mediator")),
+            "may_request": may_request,
+        },
+    )
 
 
 @_domain

@@ -7,9 +7,14 @@ import pytest
 
 from fengqiao.cases.choices import Status
 from fengqiao.cases.models import Case
-from fengqiao.mediation.tests.conftest import PNG, at, med, two_party_case  # noqa: F401
+from fengqiao.mediation.tests.conftest import PNG, at, build_med, two_party_case
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def med(world):
+    return build_med(world)
 
 
 @pytest.fixture

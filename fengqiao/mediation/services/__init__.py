@@ -27,7 +27,12 @@ from fengqiao.mediation.services.packages import (
     units_for,
     update_service,
 )
-from fengqiao.mediation.services.requests import conflicts, decide_request, request_mediator
+from fengqiao.mediation.services.requests import (
+    choose_at_submission,
+    conflicts,
+    decide_request,
+    request_mediator,
+)
 from fengqiao.mediation.services.sessions import (
     ParticipantIn,
     book_room,
@@ -48,6 +53,7 @@ __all__ = [
     "accept_transfer",
     "book_room",
     "cancel_session",
+    "choose_at_submission",
     "choose_package",
     "conflicts",
     "create_agreement",

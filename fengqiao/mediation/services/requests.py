@@ -193,3 +193,25 @@ def decide_request(
         data={"request": request.pk, "status": request.status},
     )
     return request
+
+
+def choose_at_submission(*, case: Case, mediator_id: str) -> tuple[bool, str]:
+    """点单 in the submission form: the portal registered the case and passes the chosen
+    entry's id as posted. Returns whether the choice was recorded and what to tell the
+    citizen ("" when nothing was chosen). A refused choice leaves the case registered; the
+    citizen may choose again from the receipt."""
+    raw = (mediator_id or "").strip()
+    if not raw:
+        return False, ""
+    mediator = Mediator.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if mediator is None:
+        return False, _("您选择的调解员不在名录中，请在回执页重新选择。")
+    try:
+        request_mediator(case=case, mediator=mediator, by=Requester.CITIZEN)
+    except (Conflict, ValidationFailed) as exc:
+        return False, _("您的诉求已受理，但%(reason)s可以在回执页重新选择调解员。") % {
+            "reason": exc.message
+        }
+    return True, _("已收到您点选的调解员%(name)s，综治中心确认后会安排调解。") % {
+        "name": mediator.name
+    }

@@ -7,9 +7,9 @@ from typing import Any
 
 from django import template
 
-from fengqiao.cases.choices import Status
 from fengqiao.cases.models import Case
-from fengqiao.mediation import forms, selectors
+from fengqiao.mediation import selectors
+from fengqiao.org.models import Unit
 
 register = template.Library()
 
@@ -19,25 +19,18 @@ def rating_of(ratings: dict, pk: int) -> Any:
     return (ratings or {}).get(pk)
 
 
-@register.inclusion_tag("mediation/_case_section.html", takes_context=True)
-def mediation_case_section(context: dict, case: Case) -> dict[str, Any]:
-    """The mediation of a case on its workbench page: who was picked, the sessions, a link
-    to the mediation page, and 点单 at the window for an open case."""
+@register.inclusion_tag("mediation/_case_section.html")
+def mediation_case_section(case: Case) -> dict[str, Any]:
+    """The mediation of a case on its workbench page. The page pays no query for it: the
+    section loads itself (htmx) from :func:`fengqiao.mediation.views.case_section`, and is
+    a plain link without JavaScript."""
+    return {"case": case}
+
+
+@register.inclusion_tag("mediation/public/_submission_picker.html", takes_context=True)
+def mediation_submission_picker(context: dict, center: Unit | None = None) -> dict[str, Any]:
+    """点单 in the portal's submission form: an optional choice among the published entries
+    of the QR code's center (and the centers above and below it), else of county centers."""
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"show": False}
-    cm = selectors.case_mediation(case)
-    may_request = case.status in (Status.REGISTERED, Status.MEDIATING) and (
-        user.is_superuser or bool(selectors.WINDOW_ROLES & set(selectors.roles_on(user, case)))
-    )
-    return {
-        "show": True,
-        "case": case,
-        "cm": cm,
-        "may_request": may_request,
-        "form": forms.RequestForm(candidates=selectors.candidates_for(case))
-        if may_request
-        else None,
-        "csrf_token": context.get("csrf_token"),
-    }
+    chosen = request.POST.get("mediator", "") if request is not None else ""
+    return {"entries": selectors.submission_choices(center), "chosen": chosen}

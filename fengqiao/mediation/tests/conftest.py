@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from fengqiao.intake.types import PartyIn
 from fengqiao.cases.choices import PartyRole
+from fengqiao.intake.types import PartyIn
 from fengqiao.mediation import services
 from fengqiao.mediation.choices import OrganizationKind, ProviderKind
 from fengqiao.testing.factories import category
@@ -21,7 +21,11 @@ RESPONDENT_PHONE = "13911112222"
 
 @pytest.fixture
 def med(world):
-    """The county center's mediation: a committee, two mediators, a legal expert, a room."""
+    return build_med(world)
+
+
+def build_med(world):
+    """The county center's mediation: a committee, two mediators, a legal expert, rooms."""
     center = world.county_center
     committee = services.create_organization(
         center=center,
@@ -66,9 +70,7 @@ def two_party_case(world, **kwargs):
     return world.register(
         parties=[
             PartyIn(name="张三", role=PartyRole.APPLICANT, phone=APPLICANT_PHONE),
-            PartyIn(
-                name="李四", role=PartyRole.RESPONDENT, phone=RESPONDENT_PHONE
-            ),
+            PartyIn(name="李四", role=PartyRole.RESPONDENT, phone=RESPONDENT_PHONE),
         ],
         **kwargs,
     )

@@ -99,6 +99,8 @@ def test_window_chooses_from_the_workbench_case_page(client, world, med, case):
     login(client, world.receptionist)
     page = client.get(reverse("workbench:case", args=[case.code]))
     assert 'id="mediation"' in page.content.decode()
+    section = client.get(reverse("mediation:case_section", args=[case.code])).content.decode()
+    assert "窗口代群众点单" in section
     response = client.post(
         reverse("mediation:request", args=[case.code]),
         {"mediator": med.zhou.pk, "next": "workbench"},
@@ -254,3 +256,32 @@ def test_staff_pages_render(client, world, med, case):
     assert client.get(reverse("mediation:mediator", args=[med.zhou.pk])).status_code == 200
     page = client.get(reverse("mediation:case", args=[case.code])).content.decode()
     assert "第1轮" in page and str(Status.MEDIATING.label) in page
+
+
+def test_picker_in_the_submission_form(client, world, med):
+    from fengqiao.cases.models import Case
+
+    page = client.get(reverse("portal:home"), {"center": world.county_center.pk})
+    text = page.content.decode()
+    assert 'name="mediator"' in text and "周桂兰" in text
+    token = re.search(r'name="form_token" value="([^"]+)"', text).group(1)
+    response = client.post(
+        reverse("portal:home"),
+        {
+            "form_token": token,
+            "center": world.county_center.pk,
+            "via_qr": "1",
+            "kind": "dispute",
+            "description": "邻居家的狗夜里一直叫，多次沟通没有结果，希望调解。",
+            "county": world.county.code,
+            "township": world.township.code,
+            "village": world.village.code,
+            "phone": "13700001111",
+            "mediator": med.zhou.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = Case.objects.order_by("-id").first()
+    assert MediatorRequest.objects.get(case=case).mediator == med.zhou
+    receipt = client.get(response["Location"]).content.decode()
+    assert "已收到您点选的调解员周桂兰" in receipt
