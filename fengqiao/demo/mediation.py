@@ -52,6 +52,7 @@ from fengqiao.mediation.models import (
     Session,
     Transfer,
 )
+from fengqiao.mediation.selectors import path_ancestors
 from fengqiao.mediation.services.packages import DEFAULT_DAYS, PRESET_BY_CODE
 from fengqiao.org.choices import Role, UnitType
 from fengqiao.org.models import Unit, User
@@ -280,7 +281,7 @@ def _mediator_for(case: Case) -> Mediator | None:
     )
     if entries:
         return entries[0] if case.pk % 3 else entries[-1]
-    ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+    ancestors = path_ancestors(path)
     return (
         Mediator.objects.filter(center_path__in=ancestors, kind=ProviderKind.MEDIATOR)
         .order_by("-center_path", "id")

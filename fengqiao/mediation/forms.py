@@ -24,6 +24,7 @@ from fengqiao.mediation.models import Mediator, Organization, Room
 from fengqiao.org.models import Unit
 
 REQUIRED = {"required": _("此项为必填项。")}
+EMPTY = _("请选择")
 WEEKDAYS = [
     (0, _("周一")),
     (1, _("周二")),
@@ -35,11 +36,19 @@ WEEKDAYS = [
 ]
 
 
+class Form(forms.Form):
+    """No colon after labels: the layouts put each label on its own line."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 def _dt_widget() -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(Form):
     kind = forms.ChoiceField(
         label=_("类别"), required=False, choices=[("", _("全部")), *ProviderKind.choices]
     )
@@ -61,12 +70,14 @@ class DirectoryFilterForm(forms.Form):
         ]
 
 
-class MediatorForm(forms.Form):
+class MediatorForm(Form):
     kind = forms.ChoiceField(label=_("类别"), choices=ProviderKind.choices)
     name = forms.CharField(label=_("姓名"), max_length=64, error_messages=REQUIRED)
-    center = forms.ModelChoiceField(label=_("所在综治中心"), queryset=Unit.objects.none())
+    center = forms.ModelChoiceField(
+        empty_label=EMPTY, label=_("所在综治中心"), queryset=Unit.objects.none()
+    )
     organization = forms.ModelChoiceField(
-        label=_("调解组织"), required=False, queryset=Organization.objects.none()
+        empty_label=EMPTY, label=_("调解组织"), required=False, queryset=Organization.objects.none()
     )
     title = forms.CharField(label=_("职务/职称"), max_length=64, required=False)
     bio = forms.CharField(
@@ -132,15 +143,16 @@ class MediatorForm(forms.Form):
         return data
 
 
-class RelativeForm(forms.Form):
+class RelativeForm(Form):
     name = forms.CharField(label=_("亲属姓名"), max_length=64)
     relation = forms.CharField(label=_("关系"), max_length=32)
     phone = forms.CharField(label=_("电话"), max_length=20, required=False)
     id_number = forms.CharField(label=_("身份证号码"), max_length=20, required=False)
 
 
-class RequestForm(forms.Form):
+class RequestForm(Form):
     mediator = forms.ModelChoiceField(
+        empty_label=EMPTY,
         label=_("调解员/法律专家"),
         queryset=Mediator.objects.none(),
         error_messages={
@@ -161,10 +173,10 @@ class RequestForm(forms.Form):
             self.fields["mediator"].queryset = candidates
 
 
-class DecideForm(forms.Form):
+class DecideForm(Form):
     decision = forms.ChoiceField(choices=[("confirm", _("确认")), ("propose", _("另荐"))])
     proposed = forms.ModelChoiceField(
-        label=_("另荐调解员"), queryset=Mediator.objects.none(), required=False
+        empty_label=EMPTY, label=_("另荐调解员"), queryset=Mediator.objects.none(), required=False
     )
     reason = forms.CharField(label=_("理由"), max_length=500, required=False)
 
@@ -174,10 +186,14 @@ class DecideForm(forms.Form):
             self.fields["proposed"].queryset = candidates
 
 
-class ScheduleForm(forms.Form):
-    mediator = forms.ModelChoiceField(label=_("主持调解员"), queryset=Mediator.objects.none())
+class ScheduleForm(Form):
+    mediator = forms.ModelChoiceField(
+        empty_label=EMPTY, label=_("主持调解员"), queryset=Mediator.objects.none()
+    )
     mode = forms.ChoiceField(label=_("方式"), choices=SessionMode.choices)
-    room = forms.ModelChoiceField(label=_("调解室"), queryset=Room.objects.none(), required=False)
+    room = forms.ModelChoiceField(
+        empty_label=EMPTY, label=_("调解室"), queryset=Room.objects.none(), required=False
+    )
     online_link = forms.CharField(label=_("线上会议链接"), max_length=300, required=False)
     starts_at = forms.DateTimeField(
         label=_("开始时间"), widget=_dt_widget(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -200,7 +216,7 @@ class ScheduleForm(forms.Form):
             self.initial.setdefault("ends_at", start + dt.timedelta(hours=2))
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(Form):
     outcome = forms.ChoiceField(
         label=_("调解结果"), choices=Outcome.choices, widget=forms.RadioSelect
     )
@@ -230,7 +246,10 @@ class OutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     next_unit = forms.ModelChoiceField(
-        label=_("建议转交（承办单位或人民法院）"), queryset=Unit.objects.none(), required=False
+        empty_label=EMPTY,
+        label=_("建议转交（承办单位或人民法院）"),
+        queryset=Unit.objects.none(),
+        required=False,
     )
 
     def __init__(self, *args, units=None, **kwargs) -> None:
@@ -250,8 +269,10 @@ class OutcomeForm(forms.Form):
         return data
 
 
-class DispatchForm(forms.Form):
-    lead_unit = forms.ModelChoiceField(label=_("承办单位或人民法院"), queryset=Unit.objects.none())
+class DispatchForm(Form):
+    lead_unit = forms.ModelChoiceField(
+        empty_label=EMPTY, label=_("承办单位或人民法院"), queryset=Unit.objects.none()
+    )
 
     def __init__(self, *args, units=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -259,7 +280,7 @@ class DispatchForm(forms.Form):
             self.fields["lead_unit"].queryset = units
 
 
-class SignForm(forms.Form):
+class SignForm(Form):
     signer = forms.ChoiceField(label=_("签字人"))
     method = forms.ChoiceField(
         label=_("方式"),
@@ -275,8 +296,10 @@ class SignForm(forms.Form):
         self.fields["signer"].choices = list(signers)
 
 
-class CourtForm(forms.Form):
-    court = forms.ModelChoiceField(label=_("人民法院"), queryset=Unit.objects.none())
+class CourtForm(Form):
+    court = forms.ModelChoiceField(
+        empty_label=EMPTY, label=_("人民法院"), queryset=Unit.objects.none()
+    )
 
     def __init__(self, *args, courts=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -284,7 +307,7 @@ class CourtForm(forms.Form):
             self.fields["court"].queryset = courts
 
 
-class RulingForm(forms.Form):
+class RulingForm(Form):
     confirmed = forms.TypedChoiceField(
         label=_("裁定结果"),
         coerce=lambda v: v == "1",
@@ -294,7 +317,7 @@ class RulingForm(forms.Form):
     note = forms.CharField(label=_("说明"), max_length=2000, required=False)
 
 
-class PackageForm(forms.Form):
+class PackageForm(Form):
     preset = forms.ChoiceField(label=_("套餐"), required=False)
     kinds = forms.MultipleChoiceField(
         label=_("服务项目"),
@@ -312,7 +335,7 @@ class PackageForm(forms.Form):
         self.fields["preset"].choices = [("", _("自选"))] + [(p.code, p.label) for p in presets]
 
 
-class ServiceUpdateForm(forms.Form):
+class ServiceUpdateForm(Form):
     status = forms.ChoiceField(
         label=_("状态"),
         choices=[
@@ -324,10 +347,14 @@ class ServiceUpdateForm(forms.Form):
     outcome = forms.CharField(label=_("办理结果"), max_length=5000, required=False)
 
 
-class TransferForm(forms.Form):
+class TransferForm(Form):
     kind = forms.ChoiceField(label=_("对接类型"), choices=TransferKind.choices)
-    from_unit = forms.ModelChoiceField(label=_("移送单位"), queryset=Unit.objects.none())
-    to_unit = forms.ModelChoiceField(label=_("接收中心"), queryset=Unit.objects.none())
+    from_unit = forms.ModelChoiceField(
+        empty_label=EMPTY, label=_("移送单位"), queryset=Unit.objects.none()
+    )
+    to_unit = forms.ModelChoiceField(
+        empty_label=EMPTY, label=_("接收中心"), queryset=Unit.objects.none()
+    )
     reason = forms.CharField(
         label=_("移送说明"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -340,12 +367,14 @@ class TransferForm(forms.Form):
             self.fields["to_unit"].queryset = receivers
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(label=_("退回理由"), max_length=2000)
 
 
-class BookingForm(forms.Form):
-    room = forms.ModelChoiceField(label=_("调解室"), queryset=Room.objects.none())
+class BookingForm(Form):
+    room = forms.ModelChoiceField(
+        empty_label=EMPTY, label=_("调解室"), queryset=Room.objects.none()
+    )
     starts_at = forms.DateTimeField(
         label=_("开始时间"), widget=_dt_widget(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )
@@ -360,7 +389,7 @@ class BookingForm(forms.Form):
             self.fields["room"].queryset = rooms
 
 
-class VerifyCaseForm(forms.Form):
+class VerifyCaseForm(Form):
     """The portal's check before 点单: the case code and the phone's last four digits."""
 
     phone_last4 = forms.CharField(
@@ -375,7 +404,7 @@ class VerifyCaseForm(forms.Form):
     )
 
 
-class AgreementCheckForm(forms.Form):
+class AgreementCheckForm(Form):
     code = forms.CharField(
         label=_("验证码"), max_length=20, error_messages={"required": _("请输入协议书上的验证码。")}
     )

@@ -41,13 +41,18 @@ from fengqiao.mediation.models import (
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, Unit, User
 from fengqiao.org.selectors import active_memberships
-from fengqiao.regions.models import PATH_END
+from fengqiao.regions.models import PATH_END, PATH_SEP
 
 # Who works on mediation at a center (the window may 点单 for a citizen).
 CENTER_MEDIATION_ROLES = frozenset({Role.MEDIATOR, Role.DISPATCHER, Role.DIRECTOR})
 WINDOW_ROLES = frozenset({Role.RECEPTIONIST, Role.DISPATCHER, Role.DIRECTOR, Role.MEDIATOR})
 DECIDE_ROLES = frozenset({Role.DISPATCHER, Role.DIRECTOR})
 MEDIATION_STATUSES = (Status.REGISTERED, Status.MEDIATING)
+
+
+def path_ancestors(path: str) -> list[str]:
+    """The materialized paths of a region and of every region above it."""
+    return [path[: i + 1] for i, ch in enumerate(path) if ch == PATH_SEP]
 
 
 def may_use_mediation(user: User) -> bool:
@@ -214,7 +219,7 @@ def organizations(center: Unit | None = None) -> QuerySet[Organization]:
 def candidates_for(case: Case) -> QuerySet[Mediator]:
     """Whom a case may get: entries whose center covers where it happened, or lies below
     the case's center (the conflict check still applies)."""
-    ancestors = [case.region_path[: i + 1] for i, ch in enumerate(case.region_path) if ch == "/"]
+    ancestors = path_ancestors(case.region_path)
     return directory(DirectoryFilter()).filter(
         Q(center_path__in=ancestors)
         | Q(center_path__gte=case.scope_path, center_path__lt=case.scope_path + PATH_END)
@@ -452,7 +457,7 @@ def submission_choices(center: Unit | None) -> list[Mediator]:
     qs = directory(DirectoryFilter())
     if center is not None:
         path = center.region_path
-        ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+        ancestors = path_ancestors(path)
         qs = qs.filter(Q(center_path__in=ancestors) | Q(center_path__startswith=path))
     else:
         qs = qs.filter(center__region__level__lte=3)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fengqiao.cases.choices import Status
 from fengqiao.cases.models import Party
+from fengqiao.core.crypto import mask_name
 from fengqiao.core.errors import DomainError, NotFound
 from fengqiao.mediation import documents, forms, selectors, services, stats
 from fengqiao.mediation.choices import (
@@ -39,6 +40,7 @@ from fengqiao.mediation.models import (
     Session,
     Transfer,
 )
+from fengqiao.mediation.selectors import path_ancestors
 from fengqiao.mediation.services.agreements import missing_signers
 from fengqiao.mediation.services.packages import DEFAULT_DAYS, PRESET_BY_CODE, PRESETS
 from fengqiao.org.choices import UnitKind, UnitType
@@ -283,7 +285,7 @@ def _units_for_dispatch(case):
 
 
 def _rooms_for(case):
-    ancestors = [case.region_path[: i + 1] for i, ch in enumerate(case.region_path) if ch == "/"]
+    ancestors = path_ancestors(case.region_path)
     return Room.objects.filter(is_active=True, center__region_path__in=ancestors).select_related(
         "center"
     )
@@ -522,13 +524,13 @@ def _signer_choices(agreement: Agreement) -> list[tuple[str, str]]:
     for role, party in missing_signers(agreement):
         label = ParticipantRole(role).label
         name = names.get(party) if party else agreement.session.mediator.name
-        out.append((f"{role}:{party or ''}", f"{label} {name}"))
+        out.append((f"{role}:{party or ''}", f"{label} {mask_name(name) if party else name}"))
     return out
 
 
 def _courts(agreement: Agreement):
     case = agreement.case
-    ancestors = [case.scope_path[: i + 1] for i, ch in enumerate(case.scope_path) if ch == "/"]
+    ancestors = path_ancestors(case.scope_path)
     return Unit.objects.filter(unit_type=UnitType.COURT, is_active=True, region_path__in=ancestors)
 
 

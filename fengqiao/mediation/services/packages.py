@@ -19,6 +19,7 @@ from fengqiao.core.errors import Conflict, PermissionDenied, ValidationFailed
 from fengqiao.mediation import selectors
 from fengqiao.mediation.choices import OPEN_SERVICE_STATUSES, ServiceKind, ServiceStatus
 from fengqiao.mediation.models import Package, PackageService
+from fengqiao.mediation.selectors import path_ancestors
 from fengqiao.mediation.services.common import clean_text, event, require_decide, unit_for
 from fengqiao.org.choices import UnitKind, UnitType
 from fengqiao.org.models import Unit, User
@@ -78,7 +79,7 @@ DEFAULT_DAYS = {
 def units_for(case: Case, kind: str) -> list[Unit]:
     """Units in the case's reach that give this service, the usual kind first."""
     types = SERVICE_UNIT_TYPES.get(kind, ())
-    ancestors = [case.scope_path[: i + 1] for i, ch in enumerate(case.scope_path) if ch == "/"]
+    ancestors = path_ancestors(case.scope_path)
     qs = Unit.objects.filter(is_active=True, unit_type__in=types).filter(
         Q(region_path__in=ancestors)
         | Q(region_path__gte=case.scope_path, region_path__lt=case.scope_path + PATH_END)

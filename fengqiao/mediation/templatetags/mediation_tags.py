@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from fengqiao.cases.models import Case
+from fengqiao.core import crypto
 from fengqiao.mediation import selectors
 from fengqiao.org.models import Unit
 
@@ -34,3 +35,9 @@ def mediation_submission_picker(context: dict, center: Unit | None = None) -> di
     request = context.get("request")
     chosen = request.POST.get("mediator", "") if request is not None else ""
     return {"entries": selectors.submission_choices(center), "chosen": chosen}
+
+
+@register.filter
+def masked(name: str) -> str:
+    """A person's name as staff pages show it (张*), like the workbench's parties."""
+    return crypto.mask_name(name or "")

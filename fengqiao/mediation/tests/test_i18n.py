@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from fengqiao.core.crypto import mask_name
 from fengqiao.mediation import services
 from fengqiao.mediation.choices import Outcome
 from fengqiao.mediation.models import Mediator, Organization, Room
@@ -17,6 +18,7 @@ def _data() -> set[str]:
     values.update(Mediator.objects.values_list("languages", flat=True))
     values.update(Organization.objects.values_list("name", flat=True))
     values.update(Room.objects.values_list("name", flat=True))
+    values.update({mask_name(v) for v in list(values) if 1 < len(v) < 5})
     values.update(["云梦话", "普通话", "中文", "简体中文"])  # the language switch names itself
     return values
 

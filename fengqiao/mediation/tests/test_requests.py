@@ -93,3 +93,14 @@ def test_a_mediator_of_another_county_cannot_be_picked(world, med, case):
     )
     with pytest.raises(Exception, match="名录"):
         services.request_mediator(case=case, mediator=other, by="citizen")
+
+
+def test_a_township_case_may_get_a_county_mediator(world, med):
+    from fengqiao.mediation.selectors import candidates_for
+
+    case = world.register(center=world.township_center)
+    other_township = services.save_mediator(
+        data=services.MediatorIn(name="义堂调解员", center=world.other_township_center), actor=None
+    )
+    found = set(candidates_for(case))
+    assert med.zhou in found and other_township not in found
