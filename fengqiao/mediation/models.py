@@ -350,6 +350,9 @@ class Session(models.Model):
     # The date the mediation began (the first round's start), for its duration.
     opened_at = models.DateTimeField(_("调解开始"))
     held_at = models.DateTimeField(_("调解时间"), null=True, blank=True)
+    # From the mediation's first round to this one, set when a final outcome is recorded
+    # (statistics sum it in the database: no date arithmetic, the same on every backend).
+    duration_seconds = models.PositiveIntegerField(_("历时（秒）"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -365,6 +368,7 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["mediator", "starts_at"], name="session_mediator_time"),
             models.Index(fields=["held_at"], name="session_held_at"),
+            models.Index(fields=["status", "mediator"], name="session_status_mediator"),
         ]
 
     def __str__(self) -> str:

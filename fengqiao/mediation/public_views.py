@@ -86,7 +86,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     """The directory of mediators and legal experts, as published by the centers."""
     form = forms.DirectoryFilterForm(request.GET or None)
     flt = _filter_from(request, form)
-    entries = list(selectors.directory(flt)[:120])
+    entries = selectors.with_workload(list(selectors.directory(flt)[:120]))
     return render(
         request,
         "mediation/public/directory.html",
@@ -177,7 +177,7 @@ def choose(request: HttpRequest, code: str) -> HttpResponse:
         {
             "case": case,
             "form": form,
-            "candidates": list(candidates[:60]),
+            "candidates": selectors.with_workload(list(candidates[:60])),
             "latest": latest,
             "open": case.status in services.requests.REQUESTABLE,
         },

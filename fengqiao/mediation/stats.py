@@ -6,7 +6,8 @@ What is counted (so that the rates are honest):
 - a *mediation* is a case's round that ended it: outcome 成功, 部分成功 or 失败, held in the
   period (rounds that ended in 继续调解 are counted as rounds, not as mediations);
 - success rate = 成功 / mediations; agreement rate = (成功 + 部分成功) / mediations;
-- duration = from the mediation's first round to the round that ended it, in days;
+- duration = from the mediation's first round to the round that ended it, in days (the
+  mean; each session stores its duration when the outcome is recorded);
 - satisfaction = 满意 / rated, over the mediations' cases the citizen rated (visits back);
   the number rated is given beside it, since few ratings make a rate say little.
 """
@@ -14,11 +15,10 @@ What is counted (so that the rates are honest):
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,7 +41,8 @@ class Figures:
     rounds: int = 0
     rated: int = 0
     satisfied: int = 0
-    durations: list[float] = field(default_factory=list, repr=False)
+    timed: int = 0  # mediations with a duration
+    seconds: int = 0  # their durations, summed
 
     @property
     def success_rate(self) -> float | None:
@@ -58,21 +59,15 @@ class Figures:
 
     @property
     def mean_days(self) -> float | None:
-        return round(statistics.fmean(self.durations), 1) if self.durations else None
-
-    @property
-    def median_days(self) -> float | None:
-        return round(statistics.median(self.durations), 1) if self.durations else None
+        return round(self.seconds / self.timed / 86400, 1) if self.timed else None
 
     def as_dict(self) -> dict:
         out = asdict(self)
-        out.pop("durations")
         out.update(
             success_rate=self.success_rate,
             agreement_rate=self.agreement_rate,
             satisfaction_rate=self.satisfaction_rate,
             mean_days=self.mean_days,
-            median_days=self.median_days,
         )
         return out
 
@@ -149,70 +144,58 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return (dt.datetime.combine(start, dt.time.min, tz), dt.datetime.combine(end, dt.time.min, tz))
 
 
-LEVEL_LABELS = {
-    Level.PROVINCE: "省级",
-    Level.CITY: "市级",
-    Level.COUNTY: "县级",
-    Level.TOWNSHIP: "乡镇级",
-    Level.VILLAGE: "村级",
+GROUPS = {
+    "mediator": ("mediator_id", "mediator__name"),
+    "organization": ("organization_id", "organization__name"),
+    "category": ("case__category_id", "case__category__name"),
+    "level": ("center__region__level", None),
 }
 
 
-def _key(by: str, row: dict) -> tuple[str, str]:
-    if by == "mediator":
-        return str(row["mediator_id"]), row["mediator__name"]
-    if by == "organization":
-        if row["organization_id"] is None:
-            return "-", _("未注明组织")
-        return str(row["organization_id"]), row["organization__name"]
-    if by == "category":
-        if row["case__category_id"] is None:
-            return "-", _("未分类")
-        return str(row["case__category_id"]), row["case__category__name"]
-    level = row["center__region__level"]
-    return str(level), str(Level(level).label) if level in Level.values else str(level)
+def _label(by: str, key, name) -> str:
+    if key is None:
+        return str(_("未注明组织") if by == "organization" else _("未分类"))
+    if by == "level":
+        return str(Level(key).label) if key in Level.values else str(key)
+    return name or str(key)
 
 
 def _collect(sessions: QuerySet[Session], by: str, start: dt.date, end: dt.date) -> dict:
+    """The period's mediations counted in the database: one GROUP BY (group, outcome,
+    satisfaction), a few rows per group, whatever the number of sessions."""
     lo, hi = _bounds(start, end)
+    key_field, name_field = GROUPS[by]
+    fields = [key_field] + ([name_field] if name_field else [])
     rows = (
         sessions.filter(outcome__in=FINAL_OUTCOMES, held_at__gte=lo, held_at__lt=hi)
         .order_by()
-        .values(
-            "mediator_id",
-            "mediator__name",
-            "organization_id",
-            "organization__name",
-            "case__category_id",
-            "case__category__name",
-            "center__region__level",
-            "outcome",
-            "round",
-            "opened_at",
-            "held_at",
-            "case__satisfaction",
-        )
-    )
+        .values(*fields, "outcome", "case__satisfaction")
+        .annotate(n=Count("id"), rounds=Sum("round"), timed=Count("duration_seconds"),
+                  seconds=Sum("duration_seconds"))
+    )  # fmt: skip
     groups: dict[str, Figures] = {}
-    total = Figures(key="all", label=_("合计"))
-    for row in rows.iterator(chunk_size=2000):
-        key, label = _key(by, row)
-        fig = groups.get(key) or groups.setdefault(key, Figures(key=key, label=label))
+    total = Figures(key="all", label=str(_("合计")))
+    for row in rows:
+        raw = row[key_field]
+        key = "-" if raw is None else str(raw)
+        fig = groups.get(key)
+        if fig is None:
+            fig = groups[key] = Figures(key, _label(by, raw, row.get(name_field or "", "")))
         for f in (fig, total):
-            f.mediations += 1
-            f.rounds += row["round"]
+            n = row["n"]
+            f.mediations += n
+            f.rounds += row["rounds"] or 0
+            f.timed += row["timed"] or 0
+            f.seconds += row["seconds"] or 0
             if row["outcome"] == Outcome.SUCCESS:
-                f.success += 1
+                f.success += n
             elif row["outcome"] == Outcome.PARTIAL:
-                f.partial += 1
+                f.partial += n
             else:
-                f.failed += 1
-            f.durations.append(
-                max(0.0, (row["held_at"] - row["opened_at"]).total_seconds() / 86400)
-            )
+                f.failed += n
             if row["case__satisfaction"]:
-                f.rated += 1
-                f.satisfied += row["case__satisfaction"] == Satisfaction.SATISFIED
+                f.rated += n
+                f.satisfied += n if row["case__satisfaction"] == Satisfaction.SATISFIED else 0
     return {"groups": groups, "total": total}
 
 
@@ -241,19 +224,21 @@ def report(
 
 
 def mediator_ratings(mediator_ids: list[int]) -> dict[int, Figures]:
-    """All-time figures per mediator (the directory's ratings)."""
+    """All-time figures per mediator (the directory's ratings), one GROUP BY."""
     out: dict[int, Figures] = defaultdict(lambda: Figures("", ""))
     rows = (
         Session.objects.filter(mediator_id__in=mediator_ids, outcome__in=FINAL_OUTCOMES)
         .order_by()
-        .values_list("mediator_id", "outcome", "case__satisfaction")
+        .values("mediator_id", "outcome", "case__satisfaction")
+        .annotate(n=Count("id"))
     )
-    for mediator_id, outcome, satisfaction in rows:
-        f = out[mediator_id]
-        f.mediations += 1
-        f.success += outcome == Outcome.SUCCESS
-        f.partial += outcome == Outcome.PARTIAL
-        if satisfaction:
-            f.rated += 1
-            f.satisfied += satisfaction == Satisfaction.SATISFIED
+    for row in rows:
+        f = out[row["mediator_id"]]
+        n = row["n"]
+        f.mediations += n
+        f.success += n if row["outcome"] == Outcome.SUCCESS else 0
+        f.partial += n if row["outcome"] == Outcome.PARTIAL else 0
+        if row["case__satisfaction"]:
+            f.rated += n
+            f.satisfied += n if row["case__satisfaction"] == Satisfaction.SATISFIED else 0
     return dict(out)

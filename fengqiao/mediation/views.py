@@ -158,7 +158,7 @@ def directory_page(request: HttpRequest) -> HttpResponse:
         organization_kind=data.get("organization_kind", ""),
         text=data.get("q", ""),
     )
-    entries = list(selectors.directory(flt, published_only=False)[:200])
+    entries = selectors.with_workload(list(selectors.directory(flt, published_only=False)[:200]))
     ratings = stats.mediator_ratings([m.pk for m in entries])
     centers = _managed_centers(request.user)
     return render(

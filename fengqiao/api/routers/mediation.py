@@ -544,10 +544,12 @@ def public_directory(request: HttpRequest, filters: Query[DirectoryQuery]) -> li
         organization_kind=filters.organization_kind,
         text=filters.q,
     )
-    entries = list(
-        selectors.directory(flt).prefetch_related("availability")[
-            filters.offset : filters.offset + filters.limit
-        ]
+    entries = selectors.with_workload(
+        list(
+            selectors.directory(flt).prefetch_related("availability")[
+                filters.offset : filters.offset + filters.limit
+            ]
+        )
     )
     ratings = stats.mediator_ratings([m.pk for m in entries])
     return [mediator_out(m, ratings) for m in entries]

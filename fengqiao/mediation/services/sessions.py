@@ -55,6 +55,10 @@ PARTY_ROLES = {
 }
 
 
+def _seconds(start: dt.datetime, end: dt.datetime) -> int:
+    return max(0, int((end - start).total_seconds()))
+
+
 def _check_times(starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime) -> None:
     if starts_at is None or ends_at is None:
         raise ValidationFailed(_("请填写开始和结束时间。"), field="starts_at")
@@ -331,6 +335,8 @@ def record_outcome(
     session.status = SessionStatus.HELD
     session.outcome = outcome
     session.held_at = now
+    if outcome in (Outcome.SUCCESS, Outcome.PARTIAL, Outcome.FAILED):
+        session.duration_seconds = _seconds(session.opened_at, now)
     session.save()
     if absent:
         session.participants.filter(pk__in=list(absent)).update(attended=False)
@@ -452,6 +458,7 @@ def record_past_mediation(
         outcome=outcome,
         held_at=held_at,
         opened_at=starts_at,
+        duration_seconds=_seconds(starts_at, held_at),
         failure_reason=failure_reason[:5000],
         created_by=actor,
         created_at=now,
