@@ -112,6 +112,7 @@ def build_org():
     one user per role that the benchmarks log in as."""
     from fengqiao.org.choices import Role, UnitKind, UnitType
     from fengqiao.org.models import Membership, Unit, User
+    from fengqiao.org.naming import center_name_for
     from fengqiao.regions.models import Level, Region
 
     province = Region.objects.get(code=PROVINCE)
@@ -119,7 +120,7 @@ def build_org():
     existing = {(u.region_id, u.name) for u in Unit.objects.filter(region__in=regions)}
     new = []
     for r in regions:
-        name = f"{r.name}综治中心"
+        name = center_name_for(r)
         if (r.code, name) not in existing:
             new.append(Unit(region=r, name=name, kind=UnitKind.CENTER, unit_type="center",
                             region_path=r.path))  # fmt: skip

@@ -61,7 +61,9 @@ ALLOWED_HOSTS = env_list("FENGQIAO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBU
 if DEBUG:
     ALLOWED_HOSTS += ["testserver", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env_list("FENGQIAO_CSRF_TRUSTED_ORIGINS")
-PUBLIC_BASE_URL = os.environ.get("FENGQIAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The citizen-facing address in receipts, QR codes, posters and SMS. Unset: the address of the
+# request, and for the task worker the one last seen on a request (fengqiao.notifications.links).
+PUBLIC_BASE_URL = os.environ.get("FENGQIAO_PUBLIC_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -97,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fengqiao.notifications.links.PublicOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

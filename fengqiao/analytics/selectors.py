@@ -13,6 +13,7 @@ from fengqiao.analytics.models import RollupCount
 from fengqiao.analytics.rollups import CASE_FIELDS, case_values, month_of
 from fengqiao.cases.choices import Status
 from fengqiao.cases.models import Case, Category
+from fengqiao.core.i18n import pick_name
 from fengqiao.org.choices import UnitKind
 from fengqiao.org.models import User
 from fengqiao.regions.models import Level, Region
@@ -140,11 +141,12 @@ def dashboard(region: Region, *, months: int | None = 12) -> Dashboard:
         _live(dash, since)
     dash.by_status = {k: v for k, v in dash.by_status.items() if v}
     dash.total = sum(dash.by_status.values())
-    names = dict(
-        Category.objects.filter(pk__in=[int(k) for k in dash.by_category if k != "0"]).values_list(
-            "pk", "name"
-        )
-    )
+    names = {
+        pk: pick_name(name, name_en)
+        for pk, name, name_en in Category.objects.filter(
+            pk__in=[int(k) for k in dash.by_category if k != "0"]
+        ).values_list("pk", "name", "name_en")
+    }
     dash.by_category = dict(
         sorted(
             ((names.get(int(k), "—"), v) for k, v in dash.by_category.items()),

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from fengqiao.analytics.selectors import dashboard, dashboard_regions, may_view
 from fengqiao.cases.choices import Status
+from fengqiao.core.i18n import pick_name
 from fengqiao.regions.models import Region
 
 
@@ -31,7 +32,7 @@ def _risk_labels() -> tuple[dict[str, str], dict[str, str]]:
 
     builtin = {level.value: str(level.label) for level in RiskLevel}
     levels = active_scheme().levels
-    labels = {lv.code: builtin.get(lv.code, lv.label) for lv in levels}
+    labels = {lv.code: builtin.get(lv.code) or pick_name(lv.label) for lv in levels}
     return labels, {lv.code: lv.colour for lv in levels}
 
 

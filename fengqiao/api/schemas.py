@@ -114,6 +114,10 @@ class CodeName(Schema):
     name: str
 
 
+class CategoryRef(CodeName):
+    label: str = Field(description="名称，按 Accept-Language（英文界面为英文名称）")
+
+
 class UnitRef(Schema):
     id: int
     name: str
@@ -155,7 +159,7 @@ class CaseListItem(Schema):
     status_label: str
     kind: str
     channel: str
-    category: CodeName | None
+    category: CategoryRef | None
     region: CodeName
     center: UnitRef
     lead_unit: UnitRef | None
@@ -308,12 +312,15 @@ class RegionOut(Schema):
     code: str
     name: str
     level: int
+    level_label: str = Field(description="级别名称，按 Accept-Language")
     has_children: bool
 
 
 class CategoryOut(Schema):
     code: str
     name: str
+    name_en: str = Field(description="英文名称（可为空）")
+    label: str = Field(description="名称，按 Accept-Language（英文界面为英文名称）")
     parent: str | None
     kind: str
     path: str
@@ -323,6 +330,8 @@ class UnitOut(Schema):
     id: int
     name: str
     kind: str
+    kind_label: str
     unit_type: str
+    unit_type_label: str
     region: str
     center: int | None

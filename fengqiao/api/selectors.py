@@ -17,7 +17,7 @@ from fengqiao.cases.codes import InvalidCode, check_code
 from fengqiao.cases.models import Case, CaseAssignment, CaseEvent, Category
 from fengqiao.cases.selectors import active_memberships, search_cases, visible_cases
 from fengqiao.core.errors import NotFound, ValidationFailed
-from fengqiao.org.choices import UnitKind
+from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Unit, User
 from fengqiao.regions.models import PATH_END, Region
 from fengqiao.supervision.models import SupervisionOrder
@@ -28,6 +28,19 @@ DETAIL_PREFETCH = (
     "parties",
     Prefetch("assignments", queryset=CaseAssignment.objects.select_related("unit")),
 )
+
+
+# The roles that integrate other systems through the API (or script their own work): not
+# grid workers and mediators, whose work is on their pages and phones.
+TOKEN_ROLES = frozenset(
+    {Role.RECEPTIONIST, Role.DISPATCHER, Role.HANDLER, Role.SUPERVISOR, Role.DIRECTOR,
+     Role.LEADER, Role.ADMIN}
+)  # fmt: skip
+
+
+def may_hold_tokens(user: User) -> bool:
+    """Whether the user may create personal API tokens."""
+    return user.is_superuser or any(m.role in TOKEN_ROLES for m in active_memberships(user))
 
 
 def case_not_found() -> NotFound:

@@ -44,6 +44,7 @@ class Action(models.TextChoices):
     # Events that do not change the status.
     COMMENT = "comment", _("备注")
     CO_REPORT = "co_report", _("协办反馈")
+    CO_RELEASE = "co_release", _("解除协办")
     SUPERVISE = "supervise", _("督办")
     SUPERVISION_REPLY = "supervision_reply", _("督办回复")
     UPDATE = "update", _("修改信息")
@@ -110,6 +111,7 @@ class AssignmentStatus(models.TextChoices):
     REPORTED = "reported", _("已反馈")
     RETURNED = "returned", _("已退回")
     CANCELLED = "cancelled", _("已撤销")
+    RELEASED = "released", _("已解除协办")
 
 
 class Satisfaction(models.TextChoices):

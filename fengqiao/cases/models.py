@@ -24,6 +24,7 @@ from fengqiao.cases.choices import (
     Status,
 )
 from fengqiao.core import crypto
+from fengqiao.core.i18n import pick_name
 from fengqiao.org.models import Unit
 from fengqiao.regions.models import PATH_END, Grid, Region
 
@@ -33,6 +34,9 @@ class Category(models.Model):
 
     code = models.CharField(_("编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=64)
+    name_en = models.CharField(
+        _("英文名称"), max_length=100, blank=True, help_text=_("英文界面显示；不填则显示中文名称")
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级分类"),
@@ -63,6 +67,17 @@ class Category(models.Model):
     @property
     def full_name(self) -> str:
         return self.name if self.parent_id is None else f"{self.parent.name} / {self.name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when English is active and set)."""
+        return pick_name(self.name, self.name_en)
+
+    @property
+    def display_full_name(self) -> str:
+        if self.parent_id is None:
+            return self.display_name
+        return f"{self.parent.display_name} / {self.display_name}"
 
 
 class CaseQuerySet(models.QuerySet):

@@ -5,12 +5,17 @@ from __future__ import annotations
 import io
 
 import segno
-from django.conf import settings
+from django.http import HttpRequest
+
+# The lowest app that remembers the site's public address (it imports no domain app).
+from fengqiao.notifications.links import public_url
 
 
-def tracking_url(case_code: str) -> str:
-    """The public page where a citizen follows this case."""
-    return f"{settings.PUBLIC_BASE_URL}/p/track/{case_code}/"
+def tracking_url(case_code: str, request: HttpRequest | None = None) -> str:
+    """The public page where a citizen follows this case: on ``FENGQIAO_PUBLIC_URL`` when
+    set, else on the address of the request being served (or of ``request``), else — in the
+    task worker — on the address last seen on a request (``notifications.links``)."""
+    return public_url(f"/p/track/{case_code}/", request)
 
 
 def _qr(text: str) -> segno.QRCode:

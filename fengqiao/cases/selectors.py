@@ -147,6 +147,15 @@ def actor_context(user: User, case: Case, *, membership_id: int | None = None) -
     return ctx
 
 
+DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.DIRECTOR})
+
+
+def may_release_co_handler(user: User, case: Case, *, membership_id: int | None = None) -> bool:
+    """The case center's dispatchers and directors may release a co-handling unit."""
+    membership = actor_context(user, case, membership_id=membership_id).has(DISPATCH_ROLES)
+    return membership is not None and membership.unit.kind == UnitKind.CENTER
+
+
 def allowed_transitions(
     user: User, case: Case, *, membership_id: int | None = None
 ) -> list[tuple[workflow.Transition, Membership]]:

@@ -3,6 +3,7 @@ transaction; :func:`transition` is the only writer of a case's status."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import mimetypes
@@ -18,7 +19,7 @@ from django.db import transaction as db_transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fengqiao.cases import workflow
+from fengqiao.cases import effects, workflow
 from fengqiao.cases.choices import (
     Action,
     AssignmentRole,
@@ -35,11 +36,14 @@ from fengqiao.cases.models import (
     CaseEvent,
     CaseLink,
 )
-from fengqiao.cases.policies import deadline_policy
-from fengqiao.cases.selectors import active_memberships, allowed_transitions
+from fengqiao.cases.selectors import (
+    active_memberships,
+    allowed_transitions,
+    may_release_co_handler,
+)
 from fengqiao.cases.validation import clean_text
 from fengqiao.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from fengqiao.org.choices import Role, UnitKind
+from fengqiao.org.choices import Role
 from fengqiao.org.models import Unit, User
 
 STAFF = "staff"
@@ -67,42 +71,6 @@ def _lock(case: Case | int) -> Case:
         raise NotFound(_("案件不存在。")) from None
 
 
-def _check_lead_unit(case: Case, unit: Unit | None, *, field: str = "lead_unit") -> Unit:
-    if unit is None:
-        raise ValidationFailed(_("请选择主办单位。"), field=field)
-    if not unit.is_active:
-        raise ValidationFailed(_("单位“%(unit)s”已停用。") % {"unit": unit}, field=field)
-    if not unit.region_path.startswith(case.scope_path):
-        raise ValidationFailed(
-            _("单位“%(unit)s”不在%(center)s的管辖范围内。") % {"unit": unit, "center": case.center},
-            field=field,
-        )
-    if unit.pk == case.center_id:
-        raise ValidationFailed(_("不能派给本中心自身，请选择部门或下级中心。"), field=field)
-    return unit
-
-
-def _check_target_center(case: Case, target: Unit | None, action: str) -> Unit:
-    if target is None or target.kind != UnitKind.CENTER or not target.is_active:
-        raise ValidationFailed(_("请选择目标综治中心。"), field="target_center")
-    current = case.center.region_path
-    if action == Action.ESCALATE:
-        ok = current.startswith(target.region_path) and target.region_path != current
-        if not ok:
-            raise ValidationFailed(_("上报只能提交给上级综治中心。"), field="target_center")
-    else:
-        ok = target.region_path.startswith(current) and target.region_path != current
-        if not ok:
-            raise ValidationFailed(_("交办只能交给下级综治中心。"), field="target_center")
-    return target
-
-
-def _cancel_assignments(case: Case) -> None:
-    case.assignments.filter(
-        status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPORTED]
-    ).update(status=AssignmentStatus.CANCELLED)
-
-
 @db_transaction.atomic
 def transition(
     *,
@@ -124,7 +92,8 @@ def transition(
     """Move a case along the closed loop. The only writer of ``Case.status``.
 
     Locks the case row, looks the move up in :mod:`fengqiao.cases.workflow`, checks the
-    actor's role and scope and what the move requires, applies it and appends the event.
+    actor's role and scope and what the move requires, applies the action's effect
+    (:mod:`fengqiao.cases.effects`) and appends the event.
     """
     now = now or timezone.now()
     case = _lock(case)
@@ -134,142 +103,24 @@ def transition(
             % {"status": case.get_status_display()},
             code="version_conflict",
         )
-    t = workflow.find(action, case.status)
-    if t is None:
-        action_label = Action(action).label if action in Action.values else action
-        raise Conflict(
-            _("案件当前状态为“%(status)s”，不能执行“%(action)s”。")
-            % {"status": case.get_status_display(), "action": action_label},
-            code="invalid_transition",
-        )
-
-    unit: Unit | None = None
-    if actor_kind == STAFF:
-        if actor is None:
-            raise PermissionDenied(_("请先登录。"))
-        allowed = {
-            tr.action: m for tr, m in allowed_transitions(actor, case, membership_id=membership_id)
-        }
-        if t.action not in allowed:
-            raise PermissionDenied(
-                _("您无权对该案件执行“%(action)s”。") % {"action": t.action.label}
-            )
-        unit = allowed[t.action].unit
-    elif actor_kind not in t.roles:
-        raise PermissionDenied(_("不允许执行“%(action)s”。") % {"action": t.action.label})
-
-    note = (note or "").strip()
-    result = (result or "").strip()
-    if workflow.NOTE in t.requires and not note:
-        raise ValidationFailed(_("请填写理由或说明。"), field="note")
-    if workflow.RESULT in t.requires and not result:
-        raise ValidationFailed(_("请填写办理结果。"), field="result")
-    if len(note) > 5000 or len(result) > 20000:
-        raise ValidationFailed(_("内容过长。"), field="note")
-    # A closed case whose party could not be reached within the visit limit is archived by
-    # the system without a rating; the event records that it was unreached.
-    unreached = (
-        action == Action.ARCHIVE and actor_kind == workflow.SYSTEM and not satisfaction and note
+    t = _find_move(case, action)
+    unit = _authorize(t, case, actor, actor_kind, membership_id)
+    move = _checked_move(
+        t,
+        actor_kind,
+        effects.Move(
+            action=action,
+            note=(note or "").strip(),
+            result=(result or "").strip(),
+            public_result=public_result or "",
+            lead_unit=lead_unit,
+            co_units=tuple(co_units),
+            target_center=target_center,
+            satisfaction=satisfaction,
+        ),
     )
-    if workflow.SATISFACTION in t.requires and not unreached:
-        if satisfaction not in Satisfaction.values:
-            raise ValidationFailed(_("请选择满意度。"), field="satisfaction")
-        if action == Action.ARCHIVE and satisfaction != Satisfaction.SATISFIED:
-            raise ValidationFailed(
-                _("群众评价为“基本满意”或“不满意”时不能归档，请重新办理。"), field="satisfaction"
-            )
-
     from_status = case.status
-    data: dict[str, Any] = {}
-    if action == Action.DISPATCH:
-        lead = _check_lead_unit(case, lead_unit)
-        co = []
-        for u in co_units:
-            if u.pk != lead.pk and u not in co:
-                if u.kind == UnitKind.CENTER:
-                    raise ValidationFailed(
-                        _("协办单位应为职能部门；需要下级中心办理的，请派给该中心主办。"),
-                        field="co_units",
-                    )
-                co.append(_check_lead_unit(case, u, field="co_units"))
-        _cancel_assignments(case)
-        center_before = case.center_id
-        CaseAssignment.objects.create(
-            case=case, unit=lead, role=AssignmentRole.LEAD, assigned_at=now
-        )
-        for u in co:
-            CaseAssignment.objects.create(
-                case=case, unit=u, role=AssignmentRole.CO, assigned_at=now
-            )
-        case.lead_unit = lead
-        if lead.kind == UnitKind.CENTER:
-            # Sent down to a lower center (村级调、乡级办): that center takes charge, so its
-            # own staff see and handle it; the center above still sees it in its subtree.
-            case.center = lead
-            case.scope_path = lead.region_path
-        case.tier_level = lead.region.level
-        case.dispatched_at = now
-        case.is_overdue = False
-        sign_deadline, deadline, deadline_note = deadline_policy()(case, now)
-        case.sign_deadline, case.deadline = sign_deadline, deadline
-        data = {
-            "lead_unit": lead.pk,
-            "from_center": center_before,
-            "co_units": [u.pk for u in co],
-            "deadline": deadline.isoformat() if deadline else None,
-            "sign_deadline": sign_deadline.isoformat() if sign_deadline else None,
-        }
-        if deadline_note:
-            data["deadline_note"] = deadline_note
-    elif action == Action.SIGN:
-        case.assignments.filter(
-            unit=case.lead_unit, role=AssignmentRole.LEAD, status=AssignmentStatus.PENDING
-        ).update(status=AssignmentStatus.SIGNED, signed_at=now)
-    elif action == Action.RETURN:
-        case.assignments.filter(unit=case.lead_unit, status=AssignmentStatus.PENDING).update(
-            status=AssignmentStatus.RETURNED, return_reason=note
-        )
-        _cancel_assignments(case)
-        data = {"returned_by_unit": case.lead_unit_id}
-        if case.lead_unit_id == case.center_id:
-            # A lower center returns what was sent down to it: back to the sending center.
-            last = case.events.filter(action=Action.DISPATCH).order_by("-seq").first()
-            sender = Unit.objects.filter(pk=(last.data or {}).get("from_center")).first()
-            if sender is not None:
-                case.center = sender
-                case.scope_path = sender.region_path
-        case.lead_unit = None
-        case.deadline = case.sign_deadline = None
-    elif action in (Action.RESOLVE, Action.ANSWER, Action.SETTLE):
-        case.result = result
-        case.public_result = (public_result or result).strip()
-        case.resolved_at = now
-        settled_unit = case.lead_unit if action == Action.RESOLVE else case.center
-        case.settled_level = settled_unit.region.level if settled_unit else None
-    elif action in (Action.ESCALATE, Action.DELEGATE):
-        target = _check_target_center(case, target_center, action)
-        data = {"from_center": case.center_id, "to_center": target.pk}
-        _cancel_assignments(case)
-        case.center = target
-        case.scope_path = target.region_path
-        case.lead_unit = None
-        case.deadline = case.sign_deadline = None
-        case.tier_level = target.region.level
-    elif action == Action.CLOSE:
-        case.closed_at = now
-    elif action == Action.SEND_BACK:
-        case.resolved_at = None
-    elif action == Action.ARCHIVE:
-        case.satisfaction = satisfaction
-        data = {"unreached": True} if unreached else {"satisfaction": satisfaction}
-    elif action == Action.REOPEN:
-        if satisfaction:
-            if satisfaction not in Satisfaction.values:
-                raise ValidationFailed(_("请选择满意度。"), field="satisfaction")
-            case.satisfaction = satisfaction
-            data = {"satisfaction": satisfaction}
-        case.resolved_at = case.closed_at = None
-
+    data = effects.EFFECTS[t.action](case, move, now)
     case.status = t.target or from_status
     case.version += 1
     case.updated_at = now
@@ -285,11 +136,72 @@ def transition(
         actor=actor,
         actor_label=_actor_label(actor, actor_kind),
         unit=unit,
-        note=note or result,
+        note=move.note or move.result,
         data=data,
         now=now,
     )
     return case
+
+
+def _find_move(case: Case, action: str) -> workflow.Transition:
+    t = workflow.find(action, case.status)
+    if t is None:
+        action_label = Action(action).label if action in Action.values else action
+        raise Conflict(
+            _("案件当前状态为“%(status)s”，不能执行“%(action)s”。")
+            % {"status": case.get_status_display(), "action": action_label},
+            code="invalid_transition",
+        )
+    return t
+
+
+def _authorize(
+    t: workflow.Transition,
+    case: Case,
+    actor: User | None,
+    actor_kind: str,
+    membership_id: int | None,
+) -> Unit | None:
+    """The unit the actor moves the case for (None for the citizen or the system), or a
+    refusal when the actor may not make this move."""
+    if actor_kind != STAFF:
+        if actor_kind not in t.roles:
+            raise PermissionDenied(_("不允许执行“%(action)s”。") % {"action": t.action.label})
+        return None
+    if actor is None:
+        raise PermissionDenied(_("请先登录。"))
+    allowed = {
+        tr.action: m for tr, m in allowed_transitions(actor, case, membership_id=membership_id)
+    }
+    if t.action not in allowed:
+        raise PermissionDenied(_("您无权对该案件执行“%(action)s”。") % {"action": t.action.label})
+    return allowed[t.action].unit
+
+
+def _checked_move(t: workflow.Transition, actor_kind: str, move: effects.Move) -> effects.Move:
+    """The move, if it brings what the transition requires."""
+    if workflow.NOTE in t.requires and not move.note:
+        raise ValidationFailed(_("请填写理由或说明。"), field="note")
+    if workflow.RESULT in t.requires and not move.result:
+        raise ValidationFailed(_("请填写办理结果。"), field="result")
+    if len(move.note) > 5000 or len(move.result) > 20000:
+        raise ValidationFailed(_("内容过长。"), field="note")
+    # A closed case whose party could not be reached within the visit limit is archived by
+    # the system without a rating; the event records that it was unreached.
+    unreached = (
+        t.action == Action.ARCHIVE
+        and actor_kind == workflow.SYSTEM
+        and not move.satisfaction
+        and bool(move.note)
+    )
+    if workflow.SATISFACTION in t.requires and not unreached:
+        if move.satisfaction not in Satisfaction.values:
+            raise ValidationFailed(_("请选择满意度。"), field="satisfaction")
+        if t.action == Action.ARCHIVE and move.satisfaction != Satisfaction.SATISFIED:
+            raise ValidationFailed(
+                _("群众评价为“基本满意”或“不满意”时不能归档，请重新办理。"), field="satisfaction"
+            )
+    return dataclasses.replace(move, unreached=unreached) if unreached else move
 
 
 @db_transaction.atomic
@@ -323,7 +235,9 @@ def record_event(
 
 
 @db_transaction.atomic
-def report_co_handling(*, case: Case | int, actor: User, unit: Unit, report: str) -> CaseAssignment:
+def report_co_handling(
+    *, case: Case | int, actor: User, unit: Unit, report: str, now: dt.datetime | None = None
+) -> CaseAssignment:
     """A co-handling unit reports its part (协办反馈)."""
     report = clean_text(report, _("协办反馈"), max_length=20000)
     case = _lock(case)
@@ -338,7 +252,7 @@ def report_co_handling(*, case: Case | int, actor: User, unit: Unit, report: str
     ).first()
     if assignment is None:
         raise Conflict(_("该单位没有待反馈的协办任务。"), code="no_co_assignment")
-    now = timezone.now()
+    now = now or timezone.now()
     assignment.status = AssignmentStatus.REPORTED
     assignment.report = report
     assignment.reported_at = now
@@ -353,6 +267,46 @@ def report_co_handling(*, case: Case | int, actor: User, unit: Unit, report: str
         actor_label=str(actor),
         unit=unit,
         note=report,
+        now=now,
+    )
+    return assignment
+
+
+@db_transaction.atomic
+def release_co_handler(
+    *,
+    case: Case | int,
+    unit: Unit,
+    actor: User,
+    reason: str,
+    membership_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> CaseAssignment:
+    """The dispatcher releases a co-handling unit from reporting its part (解除协办), with a
+    reason, so that the lead unit can resolve the case without it."""
+    reason = clean_text(reason, _("解除理由"), max_length=2000)
+    case = _lock(case)
+    if not may_release_co_handler(actor, case, membership_id=membership_id):
+        raise PermissionDenied(_("只有本中心的分流调度员或中心主任可以解除协办。"))
+    assignment = case.assignments.filter(
+        unit=unit, role=AssignmentRole.CO, status__in=effects.UNREPORTED
+    ).first()
+    if assignment is None:
+        raise Conflict(_("该单位没有待反馈的协办任务。"), code="no_co_assignment")
+    now = now or timezone.now()
+    assignment.status = AssignmentStatus.RELEASED
+    assignment.return_reason = reason
+    assignment.save(update_fields=["status", "return_reason"])
+    _write_event(
+        case,
+        action=Action.CO_RELEASE,
+        from_status=case.status,
+        to_status=case.status,
+        actor=actor,
+        actor_label=str(actor),
+        unit=case.center,
+        note=reason,
+        data={"unit": unit.pk, "unit_name": unit.name},
         now=now,
     )
     return assignment

@@ -1,6 +1,7 @@
 """The default category tree (DESIGN §3.6), loaded by a data migration; editable afterwards.
 
-Each leaf names the unit types that usually handle it (fengqiao.org.choices.UnitType).
+Each leaf names the unit types that usually handle it (fengqiao.org.choices.UnitType), and
+every node has an English name (ENGLISH_NAMES) that the English interface shows.
 """
 
 from __future__ import annotations
@@ -67,6 +68,88 @@ DEFAULT_TREE: list[tuple[str, str, str, list[str], list]] = [
 ]  # fmt: skip
 
 
+# code → English name of every default category.
+ENGLISH_NAMES: dict[str, str] = {
+    "dispute": "Disputes",
+    "dispute.marriage": "Marriage and family disputes",
+    "dispute.neighbor": "Neighbour disputes",
+    "dispute.housing": "Housing and homestead disputes",
+    "dispute.contract": "Contract disputes",
+    "dispute.business": "Business disputes",
+    "dispute.damages": "Compensation disputes",
+    "dispute.land": "Forest and land disputes",
+    "dispute.expropriation": "Land requisition and demolition disputes",
+    "dispute.pollution": "Pollution disputes",
+    "dispute.labor": "Labour disputes (incl. unpaid wages)",
+    "dispute.medical": "Medical disputes",
+    "dispute.traffic": "Road traffic accident disputes",
+    "dispute.property": "Property management disputes",
+    "dispute.consumer": "Consumer disputes",
+    "dispute.other": "Other disputes",
+    "security": "Public security",
+    "security.order": "Public order",
+    "security.fraud": "Fraud and illegal fund-raising",
+    "security.vice": "Prostitution, gambling and drugs",
+    "security.other": "Other public security issues",
+    "hazard": "Safety hazards",
+    "hazard.fire": "Fire hazards",
+    "hazard.building": "Building safety hazards",
+    "hazard.road": "Road safety hazards",
+    "hazard.food": "Food and drug safety hazards",
+    "hazard.production": "Workplace safety hazards",
+    "legal": "Legal advice",
+    "legal.consult": "Legal advice",
+    "legal.aid": "Legal aid applications",
+    "petition": "Petitions",
+    "petition.general": "Petition matters",
+    "livelihood": "Livelihood requests",
+    "livelihood.urban": "Urban and rural construction",
+    "livelihood.environment": "Environmental protection",
+    "livelihood.transport": "Transport",
+    "livelihood.education": "Education, culture and sports",
+    "livelihood.labor": "Labour and social security",
+    "livelihood.health": "Health and family planning",
+    "livelihood.commerce": "Commerce and tourism",
+    "livelihood.agriculture": "Agriculture and rural affairs",
+    "livelihood.civil": "Civil affairs",
+    "livelihood.land": "Land and resources",
+    "livelihood.economy": "Economic management",
+    "livelihood.technology": "Science, technology and IT",
+    "livelihood.legal": "Politics and law",
+    "livelihood.government": "Party and government affairs",
+    "livelihood.discipline": "Discipline inspection and supervision",
+    "other": "Other requests",
+    "other.general": "Other",
+}
+
+
+def default_names() -> dict[str, str]:
+    """code → Chinese name of every default category."""
+    names = {}
+    for code, name, _kind, _units, children in DEFAULT_TREE:
+        names[code] = name
+        names.update((child_code, child_name) for child_code, child_name, _u in children)
+    return names
+
+
+def fill_english_names(category_model=None) -> int:
+    """Give default categories that have no English name theirs; returns how many changed.
+
+    Only a category that still has its default Chinese name is filled: one an admin renamed
+    is left for the admin to name in English.
+    """
+    if category_model is None:
+        from fengqiao.cases.models import Category as category_model
+    changed = 0
+    names = default_names()
+    for category in category_model.objects.filter(code__in=names, name_en=""):
+        if category.name == names[category.code] and category.code in ENGLISH_NAMES:
+            category.name_en = ENGLISH_NAMES[category.code]
+            category.save(update_fields=["name_en"])
+            changed += 1
+    return changed
+
+
 def ensure_default_categories(category_model=None) -> int:
     """Create the default categories that are missing; returns how many were created.
 
@@ -101,4 +184,6 @@ def ensure_default_categories(category_model=None) -> int:
                 path=f"{root.path}{child_code}/",
             ).save()
             created += 1
+    if any(f.name == "name_en" for f in category_model._meta.fields):
+        fill_english_names(category_model)  # not before the field's migration
     return created

@@ -26,7 +26,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from fengqiao.cases import services as case_services
-from fengqiao.cases.choices import Action, Channel, PartyKind, PartyRole, Status
+from fengqiao.cases.choices import (
+    Action,
+    AssignmentRole,
+    AssignmentStatus,
+    Channel,
+    PartyKind,
+    PartyRole,
+    Status,
+)
 from fengqiao.cases.models import Case, Category
 from fengqiao.demo import clock, steps, texts
 from fengqiao.demo.models import DemoCase, DemoRun
@@ -720,9 +728,27 @@ class Life:
         if self.slow and case.deadline:
             end = case.deadline + dt.timedelta(hours=r.uniform(24, 24 * 40))
         orders = self.b.steps.while_handling(self, end)
+        self.co_handlers_report(end)
         self.move(Action.RESOLVE, self.b.handler_of(case.lead_unit), working_time(end, r),
                   result=self.plan.story.result)  # fmt: skip
         self.b.steps.close_orders(self, orders)
+
+    def co_handlers_report(self, end: dt.datetime) -> None:
+        """Each co-handling unit reports its part before the lead unit resolves (协办反馈)."""
+        waiting = self.case.assignments.filter(
+            role=AssignmentRole.CO, status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED]
+        ).select_related("unit")
+        for assignment in waiting:
+            moment = self.t + (end - self.t) * self.r.uniform(0.3, 0.9)
+            self.at(moment)
+            case_services.report_co_handling(
+                case=self.case,
+                actor=self.b.handler_of(assignment.unit),
+                unit=assignment.unit,
+                report=self.r.choice(CO_REPORTS),
+                now=self.t,
+            )
+            self.b.steps.flush(self.case)
 
     def after_resolve(self, *, final: bool = False) -> None:
         r = self.r
@@ -735,6 +761,13 @@ class Life:
                       result="已补充办理：" + self.plan.story.result)  # fmt: skip
         self.move(Action.CLOSE, director, self.later(2, 60))
         self.b.steps.visit(self, reopen=not final and r.random() < 0.04)
+
+
+CO_REPORTS = [
+    "已派员到场核实，情况属实，已配合主办单位做好当事人工作。",
+    "已调取相关材料并出具意见，转主办单位统筹处理。",
+    "已联合主办单位开展现场调查，依职责完成本单位部分。",
+]
 
 
 def _agreement(story: texts.Story) -> str:

@@ -12,6 +12,7 @@ from django.db import transaction
 from fengqiao.demo.people import person
 from fengqiao.org.choices import Residency, Role, UnitKind, UnitType
 from fengqiao.org.models import Membership, Unit, User
+from fengqiao.org.naming import center_name_for
 from fengqiao.regions.models import Level, Region
 
 COUNTY_CODE = "420923"  # 湖北省孝感市云梦县
@@ -127,26 +128,24 @@ class DemoOrg:
 def build_organization() -> DemoOrg:
     county = Region.objects.get(code=COUNTY_CODE)
     county_center, _ = Unit.objects.get_or_create(
-        region=county, name="云梦县社会治安综合治理中心", defaults={"kind": UnitKind.CENTER}
+        region=county, name=center_name_for(county), defaults={"kind": UnitKind.CENTER}
     )
     for ancestor in county.ancestors():
         Unit.objects.get_or_create(
-            region=ancestor,
-            name=f"{ancestor.name}社会治安综合治理中心",
-            defaults={"kind": UnitKind.CENTER},
+            region=ancestor, name=center_name_for(ancestor), defaults={"kind": UnitKind.CENTER}
         )
     township_centers = {}
     village_centers = {}
     for township in county.children.order_by("code"):
         township_centers[township.code], _ = Unit.objects.get_or_create(
             region=township,
-            name=f"{township.name}综治中心",
+            name=center_name_for(township),
             defaults={"kind": UnitKind.CENTER},
         )
         for village in township.children.filter(level=Level.VILLAGE).order_by("code"):
             village_centers[village.code], _ = Unit.objects.get_or_create(
                 region=village,
-                name=f"{village.name.removesuffix('委员会').removesuffix('委会')}综治中心",
+                name=center_name_for(village),
                 defaults={"kind": UnitKind.CENTER},
             )
     departments = {}

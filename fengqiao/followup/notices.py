@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from fengqiao.cases.choices import Action, PartyRole
 from fengqiao.cases.models import Case, CaseEvent
+from fengqiao.cases.qr import tracking_url
 from fengqiao.core.validators import is_mobile
 from fengqiao.notifications import services as notifications
 
@@ -22,17 +23,13 @@ CITIZEN_NOTICES = {
 }
 
 
-def _tracking_url(code: str) -> str:
-    try:
-        from fengqiao.cases.qr import tracking_url
-    except ImportError:  # pragma: no cover
-        return f"{settings.PUBLIC_BASE_URL}/p/track/{code}/"
-    return tracking_url(code)
-
-
 def citizen_notice_text(step: str, code: str) -> str:
-    """The SMS for one step, in plain Chinese, with the code and the tracking link."""
-    url = _tracking_url(code)
+    """The SMS for one step, in plain Chinese, with the code and the tracking link.
+
+    The link's address: ``FENGQIAO_PUBLIC_URL`` when set; else, built in the task worker
+    (no request), the address the site was last reached at by a person, which the request
+    that wrote the event stored before writing it (``fengqiao.notifications.links``)."""
+    url = tracking_url(code)
     with translation.override(settings.LANGUAGE_CODE):
         texts = {
             "registered": _(

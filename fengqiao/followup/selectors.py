@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fengqiao.cases.models import Case
 from fengqiao.cases.selectors import visible_cases
-from fengqiao.followup.choices import TaskStatus
+from fengqiao.followup.choices import TaskStatus, VisitMethod
 from fengqiao.followup.models import MonthlySample, Visit, VisitTask
 from fengqiao.org.models import User
 
@@ -86,3 +86,17 @@ def samples(user: User) -> QuerySet[MonthlySample]:
     for path in paths:
         q |= Q(center__region_path__startswith=path)
     return qs.filter(q)
+
+
+def open_visit_task(case: Case) -> VisitTask | None:
+    """The case's open visit-back task (待回访), pending or not reached yet."""
+    return (
+        VisitTask.objects.filter(case=case, status__in=[TaskStatus.PENDING, TaskStatus.UNREACHED])
+        .order_by("due_at", "id")
+        .first()
+    )
+
+
+def staff_visit_methods() -> list[tuple[str, str]]:
+    """How staff may visit a case back (the citizen's own rating on the portal is not one)."""
+    return [(v, label) for v, label in VisitMethod.choices if v != VisitMethod.CITIZEN_PORTAL]

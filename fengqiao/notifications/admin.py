@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from fengqiao.notifications.models import Message, OutboundMessage
+from fengqiao.notifications.models import Message, OutboundMessage, PublicOrigin
 
 
 @admin.register(Message)
@@ -33,6 +33,18 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
         for row in queryset.exclude(status="sent"):
             deliver(outbound_id=row.pk, force=True)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(PublicOrigin)
+class PublicOriginAdmin(admin.ModelAdmin):
+    """The address SMS links use when FENGQIAO_PUBLIC_URL is unset (see notifications.links);
+    shown for checking, written only by requests."""
+
+    list_display = ("origin", "seen_at")
+    readonly_fields = ("key", "origin", "seen_at")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -88,3 +88,23 @@ class OutboundMessage(models.Model):
     @property
     def address(self) -> str:
         return crypto.decrypt(self.address_encrypted)
+
+
+class PublicOrigin(models.Model):
+    """The address (scheme and host) citizens reach this site at, as last seen on a request.
+
+    Written by :class:`fengqiao.notifications.links.PublicOriginMiddleware` when it changes,
+    read where no request exists (the task worker's SMS) by
+    :func:`fengqiao.notifications.links.public_base_url`. One row (``key="site"``).
+    """
+
+    key = models.CharField(_("键"), max_length=16, unique=True, default="site")
+    origin = models.CharField(_("公网地址"), max_length=300)
+    seen_at = models.DateTimeField(_("最近一次访问"))
+
+    class Meta:
+        verbose_name = _("公网地址")
+        verbose_name_plural = _("公网地址")
+
+    def __str__(self) -> str:
+        return self.origin

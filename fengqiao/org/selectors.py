@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, User
 
 SESSION_KEY = "fq_membership_id"
@@ -50,3 +51,28 @@ def membership_of(request: HttpRequest) -> Membership | None:
 def roles_of(user: User) -> set[str]:
     """Every role the user holds in an active membership."""
     return {m.role for m in active_memberships(user)}
+
+
+# Who manages the organization pages: directors over their center's area, admins over the
+# whole deployment (as superusers do).
+MANAGE_ROLES = frozenset({Role.DIRECTOR, Role.ADMIN})
+
+
+def may_manage(user: User) -> bool:
+    """Whether the user may open the organization pages (units, people, categories, regions)."""
+    return user.is_superuser or any(m.role in MANAGE_ROLES for m in active_memberships(user))
+
+
+def managed_region_paths(user: User) -> list[str] | None:
+    """The region paths whose units and people this user manages; None for the whole
+    deployment (superusers and admins), [] for none."""
+    memberships = active_memberships(user)
+    if user.is_superuser or any(m.role == Role.ADMIN for m in memberships):
+        return None
+    return sorted(
+        {
+            m.unit.region_path
+            for m in memberships
+            if m.role == Role.DIRECTOR and m.unit.kind == UnitKind.CENTER
+        }
+    )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.cases.choices import CaseKind, Satisfaction
+from fengqiao.core.forms import OwnMessagesForm
 from fengqiao.core.validators import is_phone
 
 # What a citizen reads for each kind of appeal (plain words, with examples).
@@ -63,8 +64,9 @@ def clean_phone_value(value: str) -> str:
     return value
 
 
-class PortalForm(forms.Form):
-    """No colon after labels: the layout puts each label on its own line."""
+class PortalForm(OwnMessagesForm):
+    """No colon after labels: the layout puts each label on its own line. A field's errors
+    are our messages, named after its label."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")

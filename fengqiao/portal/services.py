@@ -10,8 +10,8 @@ Which center gets a citizen's appeal (the rule, also in docs of this module):
 
 There is no account: the applicant is identified by the phone number only. Submissions are
 throttled per phone number and per IP address with Django's cache (counting only successful
-submissions), and failed tracking look-ups are throttled per IP and per case code so that the
-four digits cannot be guessed.
+submissions). Tracking look-ups are throttled by ``fengqiao.cases.tracking.verify_and_track``
+(per address, and per code with a short growing wait; shared with the public API).
 """
 
 from __future__ import annotations
@@ -41,8 +41,6 @@ from fengqiao.regions.models import Region
 DEFAULT_LIMITS = {
     "phone_per_day": 5,
     "ip_per_hour": 20,
-    "track_failures_per_ip_hour": 30,
-    "track_failures_per_code_hour": 10,
 }
 DAY = 24 * 3600
 HOUR = 3600
@@ -133,26 +131,6 @@ def check_submission_allowed(*, phone: str, ip: str) -> None:
 def note_submission(*, phone: str, ip: str) -> None:
     _hit(_phone_key(phone), DAY)
     _hit(_ip_key(ip), HOUR)
-
-
-def _track_keys(ip: str, code: str) -> tuple[str, str]:
-    return (f"portal:track:ip:{ip or 'unknown'}", f"portal:track:code:{code}")
-
-
-def check_track_allowed(*, ip: str, code: str) -> None:
-    """Raise :class:`Throttled` after too many failed look-ups from this address or of
-    this code (so that the last four digits cannot be guessed)."""
-    ip_key, code_key = _track_keys(ip, code)
-    if _count(ip_key) >= limit("track_failures_per_ip_hour") or _count(code_key) >= limit(
-        "track_failures_per_code_hour"
-    ):
-        raise Throttled(_("查询失败次数过多，请一小时后再试。"))
-
-
-def note_track_failure(*, ip: str, code: str) -> None:
-    ip_key, code_key = _track_keys(ip, code)
-    _hit(ip_key, HOUR)
-    _hit(code_key, HOUR)
 
 
 # --- submitting ----------------------------------------------------------------------------

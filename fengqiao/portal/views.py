@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,12 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fengqiao.cases import qr
+from fengqiao.cases import qr, tracking
 from fengqiao.cases.codes import normalize_code
 from fengqiao.core.crypto import normalize_phone
-from fengqiao.core.errors import DomainError, NotFound, ValidationFailed
+from fengqiao.core.errors import DomainError, ValidationFailed
 from fengqiao.intake.services import MAX_ATTACHMENTS
 from fengqiao.mediation import services as mediation_services
+from fengqiao.notifications import links
 from fengqiao.org.models import Unit
 from fengqiao.portal import selectors, services, session_state
 from fengqiao.portal.forms import (
@@ -46,17 +46,12 @@ def _scalable_svg(svg: str) -> str:
 
 
 def _client_ip(request: HttpRequest) -> str:
-    """The citizen's address for throttling. Behind the TLS proxy (the deployment sets
-    SECURE_PROXY_SSL_HEADER then) REMOTE_ADDR is the proxy's: take the address the proxy
-    appended last to X-Forwarded-For, the one a client cannot forge."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The citizen's address for throttling (the proxy's last X-Forwarded-For behind TLS)."""
+    return tracking.client_address(request.META)
 
 
-def _poster_url(center: Unit) -> str:
-    return f"{settings.PUBLIC_BASE_URL}{reverse('portal:home')}?center={center.pk}"
+def _poster_url(request: HttpRequest, center: Unit) -> str:
+    return links.public_url(f"{reverse('portal:home')}?center={center.pk}", request)
 
 
 def _not_found(request: HttpRequest, title: str, text: str) -> HttpResponse:
@@ -226,7 +221,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
         view = selectors.public_case(code=code, phone_last4=last4)
     except DomainError:
         return _not_found(request, _("回执已失效"), _("未找到该案件，请核对编号和手机号后四位。"))
-    url = qr.tracking_url(code)
+    url = qr.tracking_url(code, request)
     return render(
         request,
         "portal/receipt.html",
@@ -242,47 +237,45 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 # --- tracking ------------------------------------------------------------------------------
 
 
-def _verify(request: HttpRequest, form: TrackForm) -> tuple[str | None, str]:
-    """Check a code and four digits; returns (code, "") or (None, message)."""
+def _verify(request: HttpRequest, form: TrackForm) -> tuple[str | None, str, int]:
+    """Check a code and four digits, throttled per address and per code; returns
+    (code, "", 200) or (None, message, HTTP status)."""
     code = normalize_code(form.cleaned_data["code"])
     last4 = form.cleaned_data["phone_last4"]
-    ip = _client_ip(request)
     try:
-        services.check_track_allowed(ip=ip, code=code)
-        selectors.public_case(code=code, phone_last4=last4)
-    except NotFound as error:
-        services.note_track_failure(ip=ip, code=code)
-        return None, str(error.message)
+        tracking.verify_and_track(code=code, phone_last4=last4, ip=_client_ip(request))
+    except tracking.TrackThrottled as error:
+        return None, str(error.message), 429
     except DomainError as error:
-        return None, str(error.message)
+        return None, str(error.message), 200
     session_state.verify(request.session, code=code, phone_last4=last4)
-    return code, ""
+    return code, "", 200
 
 
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     """Ask for the code and the last four digits of the phone."""
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
         form = TrackForm(request.POST)
         if form.is_valid():
-            code, error = _verify(request, form)
+            code, error, status = _verify(request, form)
             if code:
                 return redirect("portal:track_case", code=code)
     else:
         form = TrackForm(initial={"code": request.GET.get("code", "")})
-    return render(request, "portal/track_form.html", {"form": form, "error": error})
+    return render(request, "portal/track_form.html", {"form": form, "error": error}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def track_case(request: HttpRequest, code: str) -> HttpResponse:
     """What the case's QR code opens: the progress once verified, else the four digits."""
     code = normalize_code(code)
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
         form = TrackForm({"code": code, "phone_last4": request.POST.get("phone_last4", "")})
         if form.is_valid():
-            verified, error = _verify(request, form)
+            verified, error, status = _verify(request, form)
             if verified:
                 return redirect("portal:track_case", code=verified)
     else:
@@ -294,6 +287,7 @@ def track_case(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "portal/track_form.html",
         {"form": form, "error": error, "fixed_code": code},
+        status=status,
     )
 
 
@@ -314,7 +308,7 @@ def _case_page(
             "satisfaction_label": SATISFACTION_LABELS.get(view.satisfaction, ""),
             "rating_form": rating_form,
             "can_rate": view.can_rate,
-            "tracking_url": qr.tracking_url(code),
+            "tracking_url": qr.tracking_url(code, request),
         },
         status=status,
     )
@@ -358,7 +352,7 @@ def poster(request: HttpRequest, center_id: int) -> HttpResponse:
         return _not_found(
             request, _("未找到该综治中心"), _("该综治中心不存在或已停用，无法生成二维码海报。")
         )
-    url = _poster_url(center)
+    url = _poster_url(request, center)
     return render(
         request,
         "portal/poster.html",

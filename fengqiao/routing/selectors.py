@@ -8,8 +8,24 @@ from django.db.models import Count, Q, QuerySet
 from fengqiao.cases.choices import AssignmentStatus
 from fengqiao.cases.models import Case, CaseAssignment, CaseLink
 from fengqiao.cases.selectors import visible_cases
+from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import User
+from fengqiao.org.selectors import active_memberships
 from fengqiao.routing.models import CaseRouting
+
+CORRECT_ROLES = frozenset({Role.DISPATCHER, Role.DIRECTOR})
+
+
+def may_correct_category(user: User, case: Case, *, membership_id: int | None = None) -> bool:
+    """The dispatchers and directors of a center over the case may correct its category."""
+    if user.is_superuser:
+        return True
+    return any(
+        m.role in CORRECT_ROLES
+        and m.unit.kind == UnitKind.CENTER
+        and case.scope_path.startswith(m.unit.region_path)
+        for m in active_memberships(user, membership_id)
+    )
 
 
 def routing_for(case: Case) -> CaseRouting | None:

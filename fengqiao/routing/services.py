@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from fengqiao.cases import hooks
 from fengqiao.cases import services as case_services
 from fengqiao.cases.models import Case, Category
-from fengqiao.cases.selectors import active_memberships, visible_cases
+from fengqiao.cases.selectors import visible_cases
 from fengqiao.core.errors import NotFound, PermissionDenied, ValidationFailed
-from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import User
 from fengqiao.routing import classification, dispatch, related, risk
 from fengqiao.routing.assessment import RoutingDecision, grade, risk_changes
@@ -33,6 +32,7 @@ from fengqiao.routing.models import (
     RiskScheme,
 )
 from fengqiao.routing.risk import RiskAssessment
+from fengqiao.routing.selectors import may_correct_category
 
 logger = logging.getLogger(__name__)
 SYSTEM = "system"
@@ -130,17 +130,6 @@ def link_related(*, case: Case) -> list[tuple[Case, str, float]]:
     return links
 
 
-def _may_correct(actor: User, case: Case) -> bool:
-    if actor.is_superuser:
-        return True
-    return any(
-        m.role in (Role.DISPATCHER, Role.DIRECTOR)
-        and m.unit.kind == UnitKind.CENTER
-        and case.scope_path.startswith(m.unit.region_path)
-        for m in active_memberships(actor)
-    )
-
-
 @transaction.atomic
 def correct_category(
     *, case: Case | int, category: Category, actor: User, now: dt.datetime | None = None
@@ -151,7 +140,7 @@ def correct_category(
     current = visible_cases(actor).select_related("category").filter(pk=pk).first()
     if current is None:
         raise NotFound(_("案件不存在。"))
-    if not _may_correct(actor, current):
+    if not may_correct_category(actor, current):
         raise PermissionDenied(_("只有分流调度员或中心主任可以更正分类。"))
     if not category.is_active:
         raise ValidationFailed(_("分类“%(name)s”已停用。") % {"name": category}, field="category")

@@ -33,7 +33,7 @@ def grades() -> dict[str, GradeInfo]:
         points, days = DEFAULTS[grade]
         out[grade] = GradeInfo(
             grade=grade,
-            name=row.name if row else str(Grade(grade).label),
+            name=row.display_name if row else str(Grade(grade).label),
             points=row.points if row else points,
             reply_days=row.reply_days if row else days,
         )

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.cases.models import Case
+from fengqiao.core.i18n import pick_name
 from fengqiao.org.models import Unit
 from fengqiao.supervision.choices import Grade, OrderStatus
 
@@ -104,6 +105,12 @@ class GradeSetting(models.Model):
 
     grade = models.CharField(_("督办等级"), max_length=16, choices=Grade.choices, unique=True)
     name = models.CharField(_("显示名称"), max_length=32)
+    name_en = models.CharField(
+        _("英文显示名称"),
+        max_length=64,
+        blank=True,
+        help_text=_("英文界面显示；不填则显示中文名称"),
+    )
     points = models.DecimalField(_("扣分"), max_digits=5, decimal_places=1, default=Decimal("1"))
     reply_days = models.PositiveSmallIntegerField(_("回复时限（工作日）"), default=3)
 
@@ -114,3 +121,8 @@ class GradeSetting(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when English is active and set)."""
+        return pick_name(self.name, self.name_en)

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from fengqiao.cases.models import Case
 from fengqiao.cases.selectors import visible_cases
-from fengqiao.org.models import User
+from fengqiao.org.choices import Role
+from fengqiao.org.models import Membership, User
 from fengqiao.supervision.choices import ACTIVE_STATUSES, GRADE_ORDER, OrderStatus
 from fengqiao.supervision.grades import grades
 from fengqiao.supervision.models import SupervisionOrder
@@ -128,3 +129,17 @@ def supervised_count(user: User, *, membership_id: int | None = None) -> int:
 def grade_choices() -> list[tuple[str, str]]:
     """(grade, configured name) for filters and forms."""
     return [(g, info.name) for g, info in grades().items()]
+
+
+# Who may open the supervision list (督办): supervisors and the roles that issue, follow or
+# answer orders.
+SUPERVISION_LIST_ROLES = frozenset(
+    {Role.SUPERVISOR, Role.DIRECTOR, Role.DISPATCHER, Role.LEADER, Role.HANDLER}
+)
+
+
+def may_see_supervision(user: User, membership: Membership | None) -> bool:
+    """Whether the supervision list is for this user in their current membership."""
+    if user.is_superuser:
+        return True
+    return membership is not None and membership.role in SUPERVISION_LIST_ROLES

@@ -15,6 +15,7 @@ from fengqiao.intake.services import register_appeal
 from fengqiao.intake.types import AppealIn, Door, PartyIn
 from fengqiao.org.choices import Residency, Role, UnitKind, UnitType
 from fengqiao.org.models import Membership, Unit, User
+from fengqiao.org.naming import center_name_for
 from fengqiao.regions.models import Region
 
 _counter = itertools.count(1)
@@ -32,7 +33,7 @@ def make_user(username: str | None = None, **extra) -> User:
 def make_center(region: Region, name: str | None = None) -> Unit:
     unit, _ = Unit.objects.get_or_create(
         region=region,
-        name=name or f"{region.name}综治中心",
+        name=name or center_name_for(region),
         defaults={"kind": UnitKind.CENTER, "unit_type": UnitType.CENTER},
     )
     return unit

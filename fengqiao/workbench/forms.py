@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from fengqiao.cases.choices import Channel, PartyKind, PartyRole, RiskLevel, Satisfaction, Status
 from fengqiao.cases.models import Category
 from fengqiao.core.crypto import normalize_id_number, normalize_phone
+from fengqiao.core.forms import OwnMessagesForm
 from fengqiao.core.validators import LANDLINE_RE, MOBILE_RE, is_resident_id, mod11_2_check
 from fengqiao.intake.types import AppealIn, PartyIn
 from fengqiao.org.models import Unit
@@ -30,6 +31,10 @@ WINDOW_CHANNELS = [
         Channel.TRANSFER_COURT,
     )
 ]
+
+
+class StaffForm(OwnMessagesForm):
+    """Every staff form: a field's errors are our messages, named after its label."""
 
 
 def validate_phone(value: str) -> str:
@@ -62,7 +67,7 @@ def validate_id_number(value: str) -> str:
     return text
 
 
-class LoginForm(forms.Form):
+class LoginForm(StaffForm):
     username = forms.CharField(
         label=_("用户名"),
         max_length=150,
@@ -76,7 +81,7 @@ class LoginForm(forms.Form):
     )
 
 
-class RegisterCaseForm(forms.Form):
+class RegisterCaseForm(StaffForm):
     channel = forms.ChoiceField(
         label=_("来源渠道"), choices=WINDOW_CHANNELS, initial=Channel.WINDOW
     )
@@ -220,7 +225,7 @@ class RegisterCaseForm(forms.Form):
         )
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(StaffForm):
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *Status.choices]
@@ -265,7 +270,7 @@ class CaseFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("全部分类")), *category_choices]
 
 
-class ActionForm(forms.Form):
+class ActionForm(StaffForm):
     """The inputs of one status change; which fields exist depends on the action."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -317,7 +322,7 @@ class ActionForm(forms.Form):
         )
 
 
-class SuperviseForm(forms.Form):
+class SuperviseForm(StaffForm):
     grade = forms.ChoiceField(label=_("督办等级"), choices=Grade.choices)
     requirement = forms.CharField(
         label=_("督办要求"),
@@ -333,7 +338,7 @@ class SuperviseForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(StaffForm):
     text = forms.CharField(
         label=_("回复内容"),
         max_length=5000,
@@ -342,7 +347,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class CoReportForm(forms.Form):
+class CoReportForm(StaffForm):
     report = forms.CharField(
         label=_("协办反馈"),
         max_length=20000,
@@ -351,11 +356,11 @@ class CoReportForm(forms.Form):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(StaffForm):
     file = forms.FileField(label=_("选择文件"), error_messages={"required": _("请选择文件。")})
 
 
-class VisitForm(forms.Form):
+class VisitForm(StaffForm):
     """A visit back (回访) recorded by staff."""
 
     method = forms.ChoiceField(label=_("回访方式"), choices=())

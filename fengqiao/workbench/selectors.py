@@ -16,9 +16,14 @@ from fengqiao.cases.drafts import address_key
 from fengqiao.cases.models import Case, Category, Party
 from fengqiao.cases.selectors import search_cases, visible_cases
 from fengqiao.core import crypto
+from fengqiao.deadlines.choices import Stage, TimerKind
+from fengqiao.deadlines.selectors import Clock, nearing_limit_cases, overdue_cases
+from fengqiao.followup.selectors import visits_due
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, Unit, User
 from fengqiao.regions.models import PATH_END, Region
+from fengqiao.routing.classification import classify
+from fengqiao.supervision.selectors import supervised_cases
 
 DUE_SOON_DAYS = 3
 RECENT_DAYS = 90
@@ -90,16 +95,26 @@ def _handler_units(membership: Membership | None) -> Unit | None:
     return None
 
 
+def _owned_worklist(key: str, user: User, membership_id: int | None) -> QuerySet[Case] | None:
+    """The worklists whose rules another app owns (deadlines, supervision, followup)."""
+    if key == "due_soon":
+        return nearing_limit_cases(user, membership_id=membership_id).order_by()
+    if key == "overdue":
+        return overdue_cases(user, membership_id=membership_id).order_by()
+    if key == "supervised":
+        return supervised_cases(user, membership_id=membership_id).order_by()
+    if key == "to_visit":
+        tasks = visits_due(user, membership_id=membership_id).order_by().values("case_id")
+        return Case.objects.filter(pk__in=tasks)
+    return None
+
+
 def worklist_queryset(
     user: User, membership: Membership | None, key: str, *, now: dt.datetime | None = None
 ) -> QuerySet[Case]:
     """The cases of one worklist for the user's active membership."""
-    # The deadlines, supervision and followup apps will own these rules; until their
-    # selectors exist they are computed from the case's own fields here.
     now = now or timezone.now()
-    from fengqiao.workbench import integrations
-
-    owned = integrations.worklist(key, user, membership.id if membership else None)
+    owned = _owned_worklist(key, user, membership.id if membership else None)
     if owned is None:
         qs = scoped_cases(user, membership, statuses=WORKLIST_STATUSES.get(key))
     else:
@@ -356,12 +371,43 @@ def category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     for c in cats:
         top_code = c.path.split("/")[0]
         if c.parent_id is None:
-            groups[top_code] = (c.name, [(c.pk, c.name)])
+            groups[top_code] = (c.display_name, [(c.pk, c.display_name)])
             continue
         group = groups.setdefault(top_code, (top_code, []))
-        label = c.name if c.parent and c.parent.parent_id is None else c.full_name
+        label = c.display_name if c.parent and c.parent.parent_id is None else c.display_full_name
         group[1].append((c.pk, label))
     return list(groups.values())
+
+
+def _classified(text: str) -> list[Category]:
+    """Categories routing proposes from the text, best first."""
+    suggestion = classify("", text)
+    codes = [code for code, _score in (suggestion.ranking or [])][:3]
+    found = {c.code: c for c in Category.objects.filter(code__in=codes).select_related("parent")}
+    cats = [found[c] for c in codes if c in found]
+    if suggestion.category is not None and suggestion.category not in cats:
+        cats.insert(0, suggestion.category)
+    return cats[:3]
+
+
+def case_clocks_shown(clocks: list[Clock]) -> list[dict]:
+    """The case's running time limits (sign, resolve, visit) as the case page shows them."""
+    out = []
+    for clock in clocks:
+        out.append(
+            {
+                "kind": TimerKind(clock.kind).label if clock.kind in TimerKind.values else "",
+                "deadline": clock.deadline,
+                "stage": Stage(clock.stage).label if clock.stage in Stage.values else "",
+                "late": clock.stage >= Stage.OVERDUE,
+                "warned": clock.stage == Stage.WARNED,
+                "paused": clock.paused_since is not None,
+                "pause_reason": clock.pause_reason,
+                "running": clock.is_running,
+                "extensions": clock.extensions,
+            }
+        )
+    return out
 
 
 def suggest_categories(text: str, limit: int = 3) -> list[Category]:
@@ -369,9 +415,7 @@ def suggest_categories(text: str, limit: int = 3) -> list[Category]:
     text = (text or "").strip()
     if len(text) < 4:
         return []
-    from fengqiao.workbench import integrations
-
-    found = integrations.classify("", text)
+    found = _classified(text)
     if found:
         return found[:limit]
     hits: list[tuple[int, Category]] = []

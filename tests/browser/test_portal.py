@@ -82,6 +82,9 @@ def test_submit_and_track_on_a_phone_in_chinese(live_server, world, page_factory
     code = page.locator("[data-testid=case-code]").inner_text().strip()
     assert re.fullmatch(r"\d{19}[\dX]", code)
     assert page.locator(".qr-image svg").count() == 1
+    # The link under the QR code is on the port this server runs on, not a fixed one.
+    link = page.locator("[data-testid=tracking-url]").inner_text().strip()
+    assert link == f"{live_server.url}/p/track/{code}/"
     assert "接下来会怎样" in page.content()
     _fits_the_screen(page)
     screenshot(page, "portal-receipt-phone")
@@ -218,7 +221,8 @@ def test_poster_for_a_center(live_server, world, page_factory, screenshot):
     page.goto(f"{live_server.url}/p/poster/{world.township_center.pk}/")
     assert world.township_center.name in page.locator(".poster-center").inner_text()
     assert page.locator(".poster-qr svg").count() == 1
-    assert f"/p/?center={world.township_center.pk}" in page.locator(".poster-url").inner_text()
+    poster_url = page.locator(".poster-url").inner_text().strip()
+    assert poster_url == f"{live_server.url}/p/?center={world.township_center.pk}"
     screenshot(page, "portal-poster-desktop")
     page.emulate_media(media="print")
     screenshot(page, "portal-poster-print")

@@ -44,7 +44,13 @@ def case_item(case: Case) -> dict[str, Any]:
         "kind": case.kind,
         "channel": case.channel,
         "category": (
-            {"code": case.category.code, "name": case.category.name} if case.category_id else None
+            {
+                "code": case.category.code,
+                "name": case.category.name,
+                "label": case.category.display_name,
+            }
+            if case.category_id
+            else None
         ),
         "region": {"code": case.region.code, "name": case.region.name},
         "center": unit_ref(case.center),

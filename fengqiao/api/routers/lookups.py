@@ -11,6 +11,7 @@ from pydantic import Field
 from fengqiao.api import selectors
 from fengqiao.api.routers.common import ERRORS
 from fengqiao.api.schemas import CategoryOut, Id, RegionOut, UnitOut
+from fengqiao.regions.models import Level
 
 router = Router(tags=["lookups"])
 
@@ -23,7 +24,13 @@ def region_children(
 ) -> list[dict[str, Any]]:
     region = selectors.get_region(code)
     return [
-        {"code": r.code, "name": r.name, "level": r.level, "has_children": has_children}
+        {
+            "code": r.code,
+            "name": r.name,
+            "level": r.level,
+            "level_label": str(Level(r.level).label),
+            "has_children": has_children,
+        }
         for r, has_children in selectors.region_children(region)
     ]
 
@@ -34,6 +41,8 @@ def categories(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "code": c.code,
             "name": c.name,
+            "name_en": c.name_en,
+            "label": c.display_name,
             "parent": c.parent.code if c.parent_id else None,
             "kind": c.kind,
             "path": c.path,
@@ -52,7 +61,9 @@ def units(
             "id": u.pk,
             "name": u.name,
             "kind": u.kind,
+            "kind_label": u.get_kind_display(),
             "unit_type": u.unit_type,
+            "unit_type_label": u.get_unit_type_display(),
             "region": u.region_id,
             "center": u.center_id,
         }

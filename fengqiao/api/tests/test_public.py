@@ -2,7 +2,7 @@ import pytest
 from django.test import override_settings
 
 from fengqiao.api.tests.conftest import ApiClient
-from fengqiao.cases import services
+from fengqiao.cases import services, tracking
 from fengqiao.cases.choices import Action, PartyRole, Status
 from fengqiao.cases.codes import make_code
 from fengqiao.intake.types import PartyIn
@@ -80,3 +80,37 @@ def test_lookups_are_rate_limited_per_address(world, closed_case, anon):
     assert limited.json()["code"] == "rate_limited"
     other = ApiClient().client.get(URL, params, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 404
+
+
+def test_wrong_digits_from_many_addresses_make_the_code_wait_not_lock(
+    world, closed_case, monkeypatch
+):
+    clock = {"now": 1_800_000_000.0}
+    monkeypatch.setattr(tracking.time, "time", lambda: clock["now"])
+    wrong = {"code": closed_case.code, "phone_last4": "0000"}
+    for n in range(tracking.track_limit("free_failures_per_code") + 1):
+        response = ApiClient().client.get(URL, wrong, REMOTE_ADDR=f"10.0.1.{n}")
+        assert response.status_code == 404
+    right = {"code": closed_case.code, "phone_last4": "8000"}
+    refused = ApiClient().client.get(URL, right, REMOTE_ADDR="10.0.2.1")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "1"
+    body = refused.json()
+    assert body["code"] == "throttled" and body["details"] == {"retry_after": 1}
+    assert "请1秒后再试" in body["message"]
+    clock["now"] += 1
+    assert ApiClient().client.get(URL, right, REMOTE_ADDR="10.0.2.1").status_code == 200
+
+
+@override_settings(FENGQIAO_PUBLIC_TRACK_RATE=(1000, 600))
+def test_one_address_guessing_many_codes_is_stopped_for_the_hour(world, anon):
+    codes = [world.register(phone="13800138000").code for _ in range(6)]
+    for n in range(tracking.track_limit("failures_per_ip_hour")):
+        assert anon.get(URL, {"code": codes[n % 6], "phone_last4": "0000"}).status_code == 404
+    refused = anon.get(URL, {"code": codes[0], "phone_last4": "8000"})
+    assert refused.status_code == 429 and refused.json()["code"] == "throttled"
+    assert "分钟后再试" in refused.json()["message"]
+    other = ApiClient().client.get(
+        URL, {"code": codes[0], "phone_last4": "8000"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert other.status_code == 200

@@ -88,12 +88,3 @@ def test_a_refused_submission_does_not_count(world):
     with pytest.raises(ValidationFailed):
         services.submit_appeal(appeal=_appeal(world.township, phone="12345"), ip="10.0.0.1")
     assert services._count(services._ip_key("10.0.0.1")) == 0
-
-
-def test_track_failures_are_throttled_per_code(world):
-    code = "42092320261122000171"
-    for _ in range(services.limit("track_failures_per_code_hour")):
-        services.check_track_allowed(ip="10.0.0.1", code=code)
-        services.note_track_failure(ip="10.0.0.1", code=code)
-    with pytest.raises(services.Throttled):
-        services.check_track_allowed(ip="10.0.0.2", code=code)

@@ -6,6 +6,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from fengqiao.cases import services as case_services
+from fengqiao.cases import tracking
 from fengqiao.cases.choices import Action, Channel, Status
 from fengqiao.cases.models import Case
 from fengqiao.core.validators import mod11_2_check
@@ -182,12 +183,31 @@ def test_the_qr_path_asks_for_the_digits_first(client, world):
     assert "办理经过" in client.get(url).content.decode()
 
 
-def test_too_many_wrong_digits_are_throttled(client, world):
+def test_wrong_digits_make_the_code_wait_a_little_not_an_hour(client, world, monkeypatch):
+    clock = {"now": 1_800_000_000.0}
+    monkeypatch.setattr(tracking.time, "time", lambda: clock["now"])
     case = world.register(status=Status.HANDLING, phone=PHONE)
-    for _ in range(services.limit("track_failures_per_code_hour")):
+    for n in range(tracking.track_limit("free_failures_per_code") + 1):
+        clock["now"] += 5  # others, from other addresses, at the pace allowed
+        Client(REMOTE_ADDR=f"10.0.0.{n}").post(
+            reverse("portal:track"), {"code": case.code, "phone_last4": "0000"}
+        )
+    refused = _track(client, case.code, PHONE[-4:])
+    assert refused.status_code == 429
+    assert "请1秒后再试" in refused.content.decode()
+    clock["now"] += 1
+    response = _track(client, case.code, PHONE[-4:])
+    assert response.status_code == 302  # the citizen is in, a second later
+
+
+def test_the_wait_is_explained_in_english(client, world, monkeypatch):
+    monkeypatch.setattr(tracking.time, "time", lambda: 1_800_000_000.0)
+    case = world.register(status=Status.HANDLING, phone=PHONE)
+    for _ in range(tracking.track_limit("free_failures_per_code") + 1):
         _track(client, case.code, "0000")
+    client.cookies["django_language"] = "en"
     html = _track(client, case.code, PHONE[-4:]).content.decode()
-    assert "查询失败次数过多" in html
+    assert "please try again in 1 second." in html
 
 
 def test_track_page_never_shows_staff_or_internal_notes(client, world):
@@ -346,6 +366,7 @@ def test_chinese_pages_have_no_english_words(client, world):
         html = client.get(url).content.decode()
         text = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", html, flags=re.S)
         text = re.sub(r"<[^>]+>", " ", text)
+        text = re.sub(r"https?://\S+", " ", text)  # the tracking link under the QR code
         for word in allowed:
             text = text.replace(word, "")
         assert re.findall(r"[A-Za-z]{2,}", text) == [], url

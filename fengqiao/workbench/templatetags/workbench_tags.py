@@ -3,11 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_noop
 
 from fengqiao.cases.choices import RiskLevel, Status
-from fengqiao.core import nav
+from fengqiao.cases.models import Category
+from fengqiao.core import nav, refcache
+from fengqiao.core.i18n import pick_name
 
 register = template.Library()
+
+# Names of the levels of the other default risk schemes (routing.defaults), so that the
+# English catalogue has them; an admin's own level names show as they are typed.
+RISK_LEVEL_NAMES = (gettext_noop("橙色"), gettext_noop("绿色"), gettext_noop("蓝色"),
+                    gettext_noop("黄色"), gettext_noop("红色"))  # fmt: skip
 
 
 @register.filter
@@ -28,9 +36,32 @@ def risk_label(code: str) -> str:
         from fengqiao.routing.risk import active_scheme
 
         info = active_scheme().get(code)
-        return info.label if info else code
+        return pick_name(info.label) if info else code
     except ImportError:
         return code
+
+
+def _english_category_names() -> dict[str, str]:
+    return dict(Category.objects.exclude(name_en="").values_list("name", "name_en"))
+
+
+@register.filter
+def category_label(name: str) -> str:
+    """A category's name as a case's history recorded it, in the active language."""
+    if not name:
+        return name
+    return pick_name(
+        name, refcache.cached("category-names-en", _english_category_names).get(name, "")
+    )
+
+
+@register.filter
+def display_name(obj: Any) -> str:
+    """A reference row's name in the active language (its ``display_name``), or the text."""
+    if obj is None or obj == "":
+        return ""
+    value = getattr(obj, "display_name", None)
+    return str(value) if value is not None else pick_name(str(obj))
 
 
 def _factor_label(code: str) -> str | None:
@@ -72,7 +103,7 @@ def nav_context(context) -> dict:
                         "has_tokens", "can_supervision")
         }  # fmt: skip
     else:
-        from fengqiao.workbench.views import page_context
+        from fengqiao.workbench.views.common import page_context
 
         out = page_context(request)
     match = getattr(request, "resolver_match", None)

@@ -137,7 +137,7 @@ def test_supervision_list_filters_and_scope(client, world, commits):
 
 
 def test_supervision_list_pages_without_count(client, world, commits, monkeypatch):
-    from fengqiao.workbench import views
+    from fengqiao.workbench.views import supervision as views
 
     monkeypatch.setattr(views, "SUPERVISION_PAGE_SIZE", 1)
     first = handling(world, commits)

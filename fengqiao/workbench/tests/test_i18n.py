@@ -121,14 +121,14 @@ def chinese_left(html: str, data: set[str]) -> list[str]:
 
 
 def user_data() -> set[str]:
-    """Names of units, regions, categories and people: data, not interface text."""
-    from fengqiao.cases.models import Case, Category, Party
+    """Names of units, regions and people: data, not interface text. (Categories are
+    reference data with English names: not data here.)"""
+    from fengqiao.cases.models import Case, Party
     from fengqiao.org.models import Unit, User
     from fengqiao.regions.models import Region
 
     values: set[str] = set()
     values.update(Unit.objects.values_list("name", flat=True))
-    values.update(Category.objects.values_list("name", flat=True))
     values.update(Region.objects.filter(code__startswith="4209").values_list("name", flat=True))
     values.update(str(u) for u in User.objects.all())
     values.update(Party.objects.values_list("name", flat=True))

@@ -361,12 +361,19 @@ def test_full_loop_through_the_pages(client, world):
     response = client.post(f"/cases/{case.code}/act/resolve/", {"resolve-result": ""})
     assert response.status_code == 400
     assert "请填写办理结果" in response.content.decode()
+    # The co-handling police station has not reported its part: the lead cannot resolve.
     response = client.post(
         f"/cases/{case.code}/act/resolve/", {"resolve-result": "双方达成调解协议"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "尚未反馈" in response.content.decode()
     login(client, world.police_handler)
     response = client.post(f"/cases/{case.code}/co-report/", {"co-report": "已出警核实"})
+    assert response.status_code == 302
+    login(client, world.justice_handler)
+    response = client.post(
+        f"/cases/{case.code}/act/resolve/", {"resolve-result": "双方达成调解协议"}
+    )
     assert response.status_code == 302
     login(client, world.director)
     assert client.post(f"/cases/{case.code}/act/close/", {}).status_code == 302
