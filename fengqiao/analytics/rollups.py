@@ -20,10 +20,10 @@ from fengqiao.analytics.models import CaseRollupState, RollupCount
 from fengqiao.cases.models import Case, CaseEvent
 from fengqiao.regions.models import PATH_SEP
 
-DIMENSIONS = ("status", "category", "risk", "tier", "satisfaction", "on_time")
+DIMENSIONS = ("status", "category", "risk", "tier", "satisfaction", "on_time", "settled")
 CASE_FIELDS = (
     "id", "scope_path", "registered_at", "status", "category_id", "risk_level", "tier_level",
-    "satisfaction", "resolved_at", "deadline",
+    "satisfaction", "resolved_at", "deadline", "settled_level",
 )  # fmt: skip
 
 
@@ -57,6 +57,8 @@ def case_values(case: Case) -> dict[str, str]:
         "tier": str(case.tier_level or 0),
         "satisfaction": case.satisfaction or "",
         "on_time": on_time(case.resolved_at, case.deadline),
+        # The level of the unit that settled it (5 village, 4 township, 3 county ...).
+        "settled": str(case.settled_level) if case.settled_level else "",
     }
 
 
@@ -210,7 +212,8 @@ def _rebuild_sql() -> int:
                        'satisfaction', COALESCE(satisfaction, ''),
                        'on_time', CASE WHEN resolved_at IS NULL OR deadline IS NULL THEN ''
                                        WHEN resolved_at <= deadline THEN 'on_time'
-                                       ELSE 'late' END)
+                                       ELSE 'late' END,
+                       'settled', COALESCE(settled_level::text, ''))
             FROM (SELECT *, string_to_array(rtrim(scope_path, %(sep)s), %(sep)s) AS codes
                   FROM {cases}) c
             """,
@@ -245,6 +248,12 @@ def group_by_baseline(scope_path: str) -> dict:
         "risk": dict(qs.values_list("risk_level").annotate(n=Count("id")).order_by()),
         "tier": dict(qs.values_list("tier_level").annotate(n=Count("id")).order_by()),
         "satisfaction": dict(qs.values_list("satisfaction").annotate(n=Count("id")).order_by()),
+        "settled": dict(
+            qs.filter(settled_level__isnull=False)
+            .values_list("settled_level")
+            .annotate(n=Count("id"))
+            .order_by()
+        ),
         "month": dict(
             qs.annotate(m=TruncMonth("registered_at"))
             .values_list("m")

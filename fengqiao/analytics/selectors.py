@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fengqiao.analytics.models import RollupCount
 from fengqiao.analytics.rollups import CASE_FIELDS, case_values, month_of
@@ -19,6 +20,19 @@ from fengqiao.org.models import User
 from fengqiao.regions.models import Level, Region
 
 SETTLED = {Status.RESOLVED, Status.CLOSED, Status.ARCHIVED}
+SETTLED_LABELS = {
+    Level.VILLAGE: _("村级化解"),
+    Level.TOWNSHIP: _("镇级化解"),
+    Level.COUNTY: _("县级及以上化解"),
+}
+
+
+@dataclass(frozen=True)
+class SettledLevel:
+    level: int
+    label: str
+    count: int
+    share: float | None
 
 
 @dataclass
@@ -32,7 +46,29 @@ class Dashboard:
     by_month: dict[str, int] = field(default_factory=dict)
     satisfaction: dict[str, int] = field(default_factory=dict)
     on_time: dict[str, int] = field(default_factory=dict)
+    # Cases settled per level of the settling unit ("5" village, "4" township, "3" county…).
+    by_settled: dict[str, int] = field(default_factory=dict)
     source: str = "rollup"
+
+    @property
+    def settled_levels(self) -> list[SettledLevel]:
+        """小事不出村、大事不出镇: cases settled at each level, village first, with their share
+        of all the settled cases (levels above the county are counted with the county)."""
+        counts: dict[int, int] = {}
+        for key, n in self.by_settled.items():
+            level = max(int(key), Level.COUNTY) if key.isdigit() else None
+            if level is not None:
+                counts[level] = counts.get(level, 0) + n
+        total = sum(counts.values())
+        return [
+            SettledLevel(
+                level=level,
+                label=str(SETTLED_LABELS[level]),
+                count=counts.get(level, 0),
+                share=round(counts.get(level, 0) / total, 4) if total else None,
+            )
+            for level in (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY)
+        ]
 
     @property
     def resolution_rate(self) -> float | None:
@@ -61,6 +97,11 @@ class Dashboard:
             "by_month": self.by_month,
             "satisfaction": self.satisfaction,
             "on_time": self.on_time,
+            "by_settled": self.by_settled,
+            "settled_levels": [
+                {"level": s.level, "label": s.label, "count": s.count, "share": s.share}
+                for s in self.settled_levels
+            ],
             "resolution_rate": self.resolution_rate,
             "on_time_rate": self.on_time_rate,
             "satisfaction_rate": self.satisfaction_rate,
@@ -71,7 +112,7 @@ class Dashboard:
 def _since(months: int) -> dt.date:
     today = timezone.localdate()
     month = today.replace(day=1)
-    for _ in range(months - 1):
+    for _i in range(months - 1):
         month = (month - dt.timedelta(days=1)).replace(day=1)
     return month
 
@@ -83,7 +124,7 @@ def _from_rollups(dash: Dashboard, since: dt.date | None) -> None:
         qs = qs.filter(month__gte=since)
     target = {
         "category": dash.by_category, "risk": dash.by_risk, "tier": dash.by_tier,
-        "satisfaction": dash.satisfaction, "on_time": dash.on_time,
+        "satisfaction": dash.satisfaction, "on_time": dash.on_time, "settled": dash.by_settled,
     }  # fmt: skip
     # The region's rows (a few thousand) summed by the database: per value over the months,
     # and per month for the statuses (the cases registered each month).
@@ -123,7 +164,7 @@ def _live(dash: Dashboard, since: dt.date | None) -> None:
         dash.by_status[values["status"]] = dash.by_status.get(values["status"], 0) + 1
         for name, target in (("category", dash.by_category), ("risk", dash.by_risk),
                              ("tier", dash.by_tier), ("satisfaction", dash.satisfaction),
-                             ("on_time", dash.on_time)):  # fmt: skip
+                             ("on_time", dash.on_time), ("settled", dash.by_settled)):  # fmt: skip
             if values[name]:
                 target[values[name]] = target.get(values[name], 0) + 1
         month = f"{month_of(case.registered_at):%Y-%m}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import AfterValidator, Field, StringConstraints
@@ -208,6 +208,15 @@ class TransitionIn(Schema):
     target_center: Id | None = None
     satisfaction: Text(16) = ""
     expected_version: Annotated[int, Field(ge=0, le=2**31)] | None = None
+    membership: Id | None = Field(None, description="以哪个任职身份操作（可选）")
+
+
+class CoHandlingIn(Schema):
+    action: Literal["report", "release"] = Field(
+        description="report：协办单位反馈办理情况；release：分流调度员解除协办（须说明理由）"
+    )
+    text: Text(20000) = Field(description="反馈内容或解除理由")
+    unit: Id | None = Field(None, description="协办单位（release 必填；report 默认本人所在单位）")
     membership: Id | None = Field(None, description="以哪个任职身份操作（可选）")
 
 

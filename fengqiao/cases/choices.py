@@ -45,6 +45,7 @@ class Action(models.TextChoices):
     COMMENT = "comment", _("备注")
     CO_REPORT = "co_report", _("协办反馈")
     CO_RELEASE = "co_release", _("解除协办")
+    PROGRESS_REPORT = "progress_report", _("进展报告")
     SUPERVISE = "supervise", _("督办")
     SUPERVISION_REPLY = "supervision_reply", _("督办回复")
     UPDATE = "update", _("修改信息")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from fengqiao.cases import workflow
-from fengqiao.cases.choices import AssignmentStatus
+from fengqiao.cases.choices import AssignmentRole, AssignmentStatus
 from fengqiao.cases.models import Case, CaseAssignment, Category, Party
 from fengqiao.core import refcache
 from fengqiao.org.choices import Role, UnitKind
@@ -148,6 +148,22 @@ def actor_context(user: User, case: Case, *, membership_id: int | None = None) -
 
 
 DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.DIRECTOR})
+
+
+def pending_co_unit(user: User, case: Case, *, membership_id: int | None = None) -> Unit | None:
+    """The unit of the user's (as handler) whose co-handling part of the case is still to be
+    reported, if any."""
+    units = {
+        m.unit_id: m.unit for m in active_memberships(user, membership_id) if m.role == Role.HANDLER
+    }
+    if not units:
+        return None
+    pending = case.assignments.filter(
+        role=AssignmentRole.CO,
+        status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED],
+        unit_id__in=list(units),
+    ).values_list("unit_id", flat=True)
+    return next((units[u] for u in pending), None)
 
 
 def may_release_co_handler(user: User, case: Case, *, membership_id: int | None = None) -> bool:

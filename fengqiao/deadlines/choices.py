@@ -16,6 +16,7 @@ class TimerKind(models.TextChoices):
     SIGN = "sign", _("签收时限")
     RESOLVE = "resolve", _("办理时限")
     VISIT = "visit", _("回访时限")
+    REPORT = "report", _("进展报告时限")
 
 
 class Stage(models.IntegerChoices):

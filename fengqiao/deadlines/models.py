@@ -177,8 +177,8 @@ class CaseTimer(models.Model):
 
 class TimerStage(models.Model):
     """A milestone a timer reached in one period: written once (unique), so that nothing is
-    sent twice. ``awaiting_followup`` marks resolve-overdue stages that higher apps
-    (supervision) have not yet acted on."""
+    sent twice. ``awaiting_followup`` marks overdue stages (handling limit, progress report)
+    that higher apps (supervision) have not yet acted on."""
 
     timer = models.ForeignKey(CaseTimer, on_delete=models.CASCADE, related_name="stages")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
@@ -187,6 +187,8 @@ class TimerStage(models.Model):
     stage = models.PositiveSmallIntegerField(choices=Stage.choices)
     reached_at = models.DateTimeField()
     awaiting_followup = models.BooleanField(default=False)
+    # Not to be acted on before this time (supervision waits an interval after an order).
+    followup_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("时限节点")

@@ -19,6 +19,8 @@ class Limits:
     warn_share: Decimal = Decimal("0.75")
     max_extensions: int = 1
     max_extension_days: int = 10
+    # Working days between a red case's progress reports while it is handled (None: none).
+    report_every_days: int | None = None
     rule_id: int | None = None
 
 
@@ -56,5 +58,6 @@ def limits_for(case: Case) -> Limits:
         warn_share=rule.warn_share,
         max_extensions=rule.max_extensions,
         max_extension_days=rule.max_extension_days,
+        report_every_days=rule.report_every_days or None,
         rule_id=rule.pk,
     )

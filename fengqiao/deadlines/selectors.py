@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from fengqiao.cases.choices import Status
 from fengqiao.cases.models import Case
-from fengqiao.cases.selectors import visible_cases
+from fengqiao.cases.selectors import actor_context, visible_cases
 from fengqiao.deadlines.calendar import load_calendar
 from fengqiao.deadlines.choices import ExtensionStatus, Stage, TimerKind
 from fengqiao.deadlines.models import CaseTimer, ExtensionRequest
+from fengqiao.org.choices import Role
 from fengqiao.org.models import User
 
 RUNNING_STATUSES = (Status.DISPATCHED, Status.HANDLING)
@@ -113,3 +114,17 @@ def missing_calendar_years(*, today: dt.date | None = None) -> list[int]:
     today = today or timezone.localdate()
     calendar = load_calendar([today.year, today.year + 1])
     return [y for y in (today.year, today.year + 1) if calendar.source(y) == "fallback"]
+
+
+def report_clock(case: Case) -> CaseTimer | None:
+    """The running progress-report clock of a case (None when no report is required)."""
+    return CaseTimer.objects.filter(case=case, kind=TimerKind.REPORT, is_running=True).first()
+
+
+def can_report_progress(user: User, case: Case) -> bool:
+    """Whether this user may report the case's progress: a handler of its lead unit while
+    it is in handling (what ``services.report_progress`` allows)."""
+    if case.status != Status.HANDLING or not user.is_authenticated:
+        return False
+    membership = actor_context(user, case).has(frozenset({Role.HANDLER}))
+    return membership is not None and membership.unit_id == case.lead_unit_id

@@ -18,15 +18,16 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from fengqiao.cases.choices import Action, Status
+from fengqiao.cases.choices import Action, RiskLevel, Status
 from fengqiao.cases.models import Case, CaseEvent
 from fengqiao.cases.selectors import actor_context
 from fengqiao.cases.services import record_event, update_case
 from fengqiao.core.errors import Conflict, PermissionDenied, ValidationFailed
 from fengqiao.deadlines import notify
 from fengqiao.deadlines.calendar import WorkCalendar, load_calendar
-from fengqiao.deadlines.choices import DayKind, ExtensionStatus, Stage, TimerKind
+from fengqiao.deadlines.choices import Counting, DayKind, ExtensionStatus, Stage, TimerKind
 from fengqiao.deadlines.models import (
     CalendarDay,
     CalendarYear,
@@ -95,12 +96,15 @@ def start_timer(
     note: str = "",
     event_id: int = 0,
     calendar: WorkCalendar | None = None,
+    warn_at: dt.datetime | None = None,
 ) -> CaseTimer:
-    """Start (or restart, as a new period) one clock of a case."""
+    """Start (or restart, as a new period) one clock of a case (``warn_at`` overrides the
+    warning computed from ``warn_share``)."""
     calendar = calendar or load_calendar()
-    warn_at, severe_at, critical_at = _milestones(
+    share_warn_at, severe_at, critical_at = _milestones(
         calendar, started_at, deadline, counting, float(warn_share)
     )
+    warn_at = min(warn_at, deadline) if warn_at is not None else share_warn_at
     with transaction.atomic():
         timer = _lock_timer(case.pk, kind)
         if timer is None:
@@ -168,10 +172,15 @@ def on_case_event(event: CaseEvent) -> None:
         _on_dispatch(event)
     elif action == Action.SIGN:
         _set_running(event.case_id, [TimerKind.SIGN], False, event.pk)
+        _start_report_clock(event)
+    elif action == Action.PROGRESS_REPORT:
+        _start_report_clock(event)
     elif action in (Action.RESOLVE, Action.ANSWER, Action.SETTLE):
-        _set_running(event.case_id, [TimerKind.SIGN, TimerKind.RESOLVE], False, event.pk)
+        kinds = [TimerKind.SIGN, TimerKind.RESOLVE, TimerKind.REPORT]
+        _set_running(event.case_id, kinds, False, event.pk)
     elif action == Action.SEND_BACK:
         _set_running(event.case_id, [TimerKind.RESOLVE], True, event.pk)
+        _start_report_clock(event)
     elif action in STOP_ALL:
         _set_running(event.case_id, list(TimerKind.values), False, event.pk)
     elif action == Action.CLOSE:
@@ -180,8 +189,12 @@ def on_case_event(event: CaseEvent) -> None:
         _on_reopen(event)
     elif action == Action.ARCHIVE:
         _set_running(event.case_id, list(TimerKind.values), False, event.pk)
-    elif action == Action.UPDATE and "deadline" in (event.data or {}).get("changes", {}):
-        _on_deadline_changed(event)
+    elif action == Action.UPDATE:
+        changes = (event.data or {}).get("changes", {})
+        if "deadline" in changes:
+            _on_deadline_changed(event)
+        if "risk_level" in changes:
+            _start_report_clock(event)
 
 
 def _on_deadline_changed(event: CaseEvent) -> None:
@@ -251,8 +264,49 @@ def _on_dispatch(event: CaseEvent) -> None:
     )
 
 
+REPORT_WARN_TIME = dt.time(8, 0)
+
+
+def _report_every(case: Case) -> int | None:
+    """Working days between progress reports for this case now (None: no reports due): a
+    red case in handling whose time-limit rule sets ``report_every_days``."""
+    if case.risk_level != RiskLevel.RED or case.status != Status.HANDLING:
+        return None
+    return limits_for(case).report_every_days
+
+
+def _start_report_clock(event: CaseEvent) -> None:
+    """A red case's progress-report clock: N working days from its first response (签收),
+    then from each progress report; stopped when the case is no longer red or in handling.
+    The handler is warned on the day the report is due; the day after, it is overdue."""
+    if _already_seen(event.case_id, TimerKind.REPORT, event.pk):
+        return
+    case = Case.objects.select_related("category").get(pk=event.case_id)
+    every = _report_every(case)
+    if not every:
+        _set_running(case.pk, [TimerKind.REPORT], False, event.pk)
+        return
+    calendar = load_calendar()
+    due_day = calendar.nth_workday_after(timezone.localtime(event.created_at).date(), every)
+    start_timer(
+        case=case,
+        kind=TimerKind.REPORT,
+        started_at=event.created_at,
+        deadline=calendar.deadline_after(event.created_at, every, Counting.WORKING),
+        # 08:00 on the day the report is due.
+        warn_at=timezone.make_aware(dt.datetime.combine(due_day, REPORT_WARN_TIME)),
+        limit_days=every,
+        counting=Counting.WORKING,
+        warn_share=0.75,
+        note=calendar.note(),
+        event_id=event.pk,
+        calendar=calendar,
+    )
+
+
 def _on_close(event: CaseEvent) -> None:
-    _set_running(event.case_id, [TimerKind.SIGN, TimerKind.RESOLVE], False, event.pk)
+    kinds = [TimerKind.SIGN, TimerKind.RESOLVE, TimerKind.REPORT]
+    _set_running(event.case_id, kinds, False, event.pk)
     if _already_seen(event.case_id, TimerKind.VISIT, event.pk):
         return
     case = Case.objects.select_related("category").get(pk=event.case_id)
@@ -391,6 +445,48 @@ def resume_clock(*, case: Case, actor: User, now: dt.datetime | None = None) -> 
         now=now,
     )
     return resolve
+
+
+# Progress reports (进展报告) ----------------------------------------------------------------
+
+PROGRESS_MAX = 2000
+# Texts of the workbench's progress page (kept here, in this app's catalogue).
+PROGRESS_LABEL = gettext_lazy("办理进展")
+PROGRESS_REPORTED = gettext_lazy("已报告办理进展。")
+
+
+def _clean_progress(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(_("请填写办理进展。"), field="text")
+    if "\x00" in text:
+        raise ValidationFailed(_("内容含有无效字符。"), field="text")
+    if len(text) > PROGRESS_MAX:
+        raise ValidationFailed(_("办理进展不能超过%(n)d个字。") % {"n": PROGRESS_MAX}, field="text")
+    return text
+
+
+@transaction.atomic
+def report_progress(
+    *, case: Case, actor: User, text: str, now: dt.datetime | None = None
+) -> CaseEvent:
+    """The lead unit's handler reports how the case is going (进展报告). A red case must do
+    so every ``report_every_days`` working days while in handling; each report starts the
+    next interval (after commit, through the case-event handler)."""
+    now = now or timezone.now()
+    text = _clean_progress(text)
+    membership = _check_role(actor, case, REQUEST_ROLES, _("只有主办单位可以报告办理进展。"))
+    if case.status != Status.HANDLING:
+        raise Conflict(_("案件不在办理中，无需报告进展。"), code="not_handling")
+    return record_event(
+        case=case,
+        action=Action.PROGRESS_REPORT,
+        actor=actor,
+        unit=membership.unit,
+        note=text,
+        data={"progress": True},
+        now=now,
+    )
 
 
 # Extensions (延期申请) ----------------------------------------------------------------------
@@ -586,7 +682,13 @@ NOTICES = {
     (TimerKind.RESOLVE, Stage.OVERDUE): ("deadline_overdue", notify.HANDLERS, True),
     (TimerKind.VISIT, Stage.WARNED): ("visit_warning", (), True),
     (TimerKind.VISIT, Stage.OVERDUE): ("visit_overdue", (), True),
+    (TimerKind.REPORT, Stage.WARNED): ("report_due", notify.HANDLERS, False),
+    (TimerKind.REPORT, Stage.OVERDUE): ("report_overdue", notify.HANDLERS, True),
 }
+
+
+# The clocks whose overdue milestones higher apps act on (supervision).
+FOLLOWED_UP = (TimerKind.RESOLVE, TimerKind.REPORT)
 
 
 def _notice_text(kind: str, case: Case, deadline: dt.datetime) -> tuple[str, str]:
@@ -598,9 +700,17 @@ def _notice_text(kind: str, case: Case, deadline: dt.datetime) -> tuple[str, str
         "deadline_overdue": _("已超期：%(code)s"),
         "visit_warning": _("回访即将超期：%(code)s"),
         "visit_overdue": _("回访已超期：%(code)s"),
+        "report_due": _("今日应报告办理进展：%(code)s"),
+        "report_overdue": _("未按时报告办理进展：%(code)s"),
     }
     title = titles[kind] % {"code": case.code}
-    body = _("%(title)s，期限为%(when)s。") % {"title": case.title, "when": when}
+    if kind.startswith("report_"):
+        body = _("红色风险案件“%(title)s”应于%(when)s前在案件页面报告办理进展。") % {
+            "title": case.title,
+            "when": when,
+        }
+    else:
+        body = _("%(title)s，期限为%(when)s。") % {"title": case.title, "when": when}
     return title, body
 
 
@@ -618,7 +728,7 @@ def _advance_timer(timer_id: int, now: dt.datetime, result: SweepResult) -> None
         reached = [s for s, at in _milestone_list(timer) if at <= now and s > timer.stage]
         fresh: list[int] = []
         for stage in reached:
-            followup = timer.kind == TimerKind.RESOLVE and stage >= Stage.OVERDUE
+            followup = stage >= Stage.OVERDUE and timer.kind in FOLLOWED_UP
             try:
                 with transaction.atomic():
                     TimerStage.objects.create(

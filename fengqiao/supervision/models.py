@@ -61,6 +61,9 @@ class SupervisionOrder(models.Model):
         on_delete=models.SET_NULL,
         related_name="escalations",
     )
+    # When the next grade is due if the case makes no progress (the escalation ladder of an
+    # automatic order: one grade per elapsed interval, never several at once).
+    escalate_at = models.DateTimeField(_("下次升级时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("督办单")
@@ -70,6 +73,11 @@ class SupervisionOrder(models.Model):
             models.Index(fields=["status", "reply_deadline"], name="supervision_due"),
             models.Index(fields=["unit", "grade", "status"], name="supervision_unit_grade"),
             models.Index(fields=["case", "status"], name="supervision_case_status"),
+            models.Index(
+                fields=["escalate_at"],
+                name="supervision_escalate",
+                condition=Q(escalate_at__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -31,6 +31,12 @@ def reply_deadline_for(grade: str, now: dt.datetime) -> dt.datetime:
     return load_calendar().deadline_after(now, grade_info(grade).reply_days)
 
 
+def supervised_unit_id(case: Case) -> int:
+    """The unit an order on this case supervises: the lead unit, or the center in charge
+    while no unit is assigned (an order always names a unit)."""
+    return case.lead_unit_id or case.center_id
+
+
 def _notify_issued(order: SupervisionOrder, grade_name: str) -> None:
     case = order.case
     recipients = notify.staff_of([order.unit or case.center], (Role.HANDLER, Role.DIRECTOR))
@@ -95,7 +101,7 @@ def issue_order(
                 case=case,
                 grade=grade,
                 requirement=requirement,
-                unit=unit or case.lead_unit,
+                unit_id=unit.pk if unit is not None else supervised_unit_id(case),
                 reply_deadline=reply_deadline,
                 is_automatic=is_automatic,
                 reason=reason[:64],
@@ -212,7 +218,8 @@ def close_order(
     order.closed_at = now
     order.closed_by = actor
     order.close_note = (note or "").strip()
-    order.save(update_fields=["status", "closed_at", "closed_by", "close_note"])
+    order.escalate_at = None  # a closed order is not escalated any further
+    order.save(update_fields=["status", "closed_at", "closed_by", "close_note", "escalate_at"])
     record_event(
         case=case,
         action=Action.COMMENT,

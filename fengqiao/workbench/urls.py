@@ -1,5 +1,6 @@
 from django.urls import path
 
+from fengqiao.workbench import views_progress
 from fengqiao.workbench.views import (
     account,
     auth,
@@ -34,6 +35,7 @@ urlpatterns = [
         name="supervision_reply",
     ),
     path("cases/<str:code>/co-report/", casework.co_report, name="co_report"),
+    path("cases/<str:code>/progress/", views_progress.progress_report, name="progress_report"),
     path("cases/<str:code>/co-release/", casework.co_release, name="co_release"),
     path("cases/<str:code>/clock/pause/", casework.clock_pause, name="clock_pause"),
     path("cases/<str:code>/clock/resume/", casework.clock_resume, name="clock_resume"),

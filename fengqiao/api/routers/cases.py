@@ -17,6 +17,7 @@ from fengqiao.api.schemas import (
     CaseListQuery,
     CaseOut,
     CasePage,
+    CoHandlingIn,
     EventOut,
     TransitionIn,
 )
@@ -25,7 +26,7 @@ from fengqiao.cases import services as case_services
 from fengqiao.cases.choices import Action, CaseKind
 from fengqiao.cases.qr import qr_png, qr_svg, tracking_url
 from fengqiao.core import refcache
-from fengqiao.core.errors import ValidationFailed
+from fengqiao.core.errors import Conflict, ValidationFailed
 from fengqiao.intake.services import register_appeal
 from fengqiao.intake.types import AppealIn, Door, PartyIn
 from fengqiao.org.choices import UnitKind
@@ -217,6 +218,41 @@ def make_transition(request: HttpRequest, code: CodePath, payload: TransitionIn)
         satisfaction=payload.satisfaction,
         expected_version=payload.expected_version,
     )
+    case = selectors.get_case(request.auth, case.code, detail=True)
+    return case_detail(case, request.auth)
+
+
+@router.post(
+    "/cases/{code}/co-handling",
+    response={200: CaseOut, **ERRORS},
+    summary="协办：反馈或解除",
+    description=(
+        "协办单位的承办人反馈本单位的办理情况（report）；主办单位须待每个协办单位反馈、"
+        "或由分流调度员说明理由解除协办（release）后才能办结。"
+    ),
+)
+def co_handling(request: HttpRequest, code: CodePath, payload: CoHandlingIn) -> Any:
+    case = selectors.get_case(request.auth, code)
+    unit = _unit(payload.unit, "unit")
+    if payload.action == "release":
+        if unit is None:
+            raise ValidationFailed(_("请选择协办单位。"), field="unit")
+        case_services.release_co_handler(
+            case=case,
+            unit=unit,
+            actor=request.auth,
+            reason=payload.text,
+            membership_id=payload.membership,
+        )
+    else:
+        unit = unit or case_selectors.pending_co_unit(
+            request.auth, case, membership_id=payload.membership
+        )
+        if unit is None:
+            raise Conflict(_("您所在单位没有待反馈的协办任务。"), code="no_co_assignment")
+        case_services.report_co_handling(
+            case=case, actor=request.auth, unit=unit, report=payload.text
+        )
     case = selectors.get_case(request.auth, case.code, detail=True)
     return case_detail(case, request.auth)
 

@@ -74,6 +74,12 @@ def test_the_whole_loop_through_the_api(world, api_as):
     assert len(dispatched.json()["assignments"]) == 2
     handler = api_as("justice_handler")
     assert handler.post(url, {"action": "sign"}).json()["status"] == "handling"
+    early = handler.post(url, {"action": "resolve", "result": "双方达成协议"})
+    assert early.status_code == 409 and early.json()["code"] == "co_handlers_pending"
+    reported = api_as("police_handler").post(
+        f"/api/v1/cases/{case.code}/co-handling", {"action": "report", "text": "已出警核实"}
+    )
+    assert reported.status_code == 200, reported.content
     resolved = handler.post(
         url, {"action": "resolve", "result": "双方达成协议", "public_result": "已调解成功"}
     )
@@ -82,8 +88,10 @@ def test_the_whole_loop_through_the_api(world, api_as):
     assert closed.json()["status"] == "closed"
     assert closed.json()["public_result"] == "已调解成功"
     events = api_as("director").get(f"/api/v1/cases/{case.code}/events").json()
-    assert [e["action"] for e in events] == ["register", "dispatch", "sign", "resolve", "close"]
-    assert events[3]["note"] == "双方达成协议"
+    assert [e["action"] for e in events] == [
+        "register", "dispatch", "sign", "co_report", "resolve", "close"
+    ]  # fmt: skip
+    assert events[4]["note"] == "双方达成协议"
 
 
 def test_stale_version_is_409_version_conflict(world, api_as):
@@ -147,3 +155,29 @@ def test_detail_query_count_is_fixed(world, api_as, django_assert_num_queries):
     with django_assert_num_queries(len(small_ctx.captured_queries)):
         api.get(f"/api/v1/cases/{big.code}")
     assert CaseEvent.objects.filter(case=big).count() == 3
+
+
+def test_a_dispatcher_releases_a_silent_co_handler_with_a_reason(world, api_as):
+    case = world.register()
+    url = f"/api/v1/cases/{case.code}/transitions"
+    api_as("dispatcher").post(
+        url, {"action": "dispatch", "lead_unit": world.justice.pk, "co_units": [world.police.pk]}
+    )
+    handler = api_as("justice_handler")
+    handler.post(url, {"action": "sign"})
+    co = f"/api/v1/cases/{case.code}/co-handling"
+    # The lead handler may not release; a release needs a reason.
+    refused = handler.post(co, {"action": "release", "unit": world.police.pk, "text": "不需要"})
+    assert refused.status_code == 403
+    empty = api_as("dispatcher").post(
+        co, {"action": "release", "unit": world.police.pk, "text": ""}
+    )
+    assert empty.status_code == 422
+    released = api_as("dispatcher").post(
+        co, {"action": "release", "unit": world.police.pk, "text": "派出所已书面说明不涉及治安"}
+    )
+    assert released.status_code == 200, released.content
+    police = next(a for a in released.json()["assignments"] if a["unit"]["id"] == world.police.pk)
+    assert police["status"] == "released"
+    resolved = handler.post(url, {"action": "resolve", "result": "已办结"})
+    assert resolved.json()["status"] == "resolved"

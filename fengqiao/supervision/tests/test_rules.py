@@ -75,14 +75,15 @@ def test_red_case_overdue_gets_key_supervision_at_once(world, commits):
     assert case.supervision_orders.get().points == Decimal("3")
 
 
-def test_overdue_again_after_an_extension_is_listed(world, commits):
+def test_overdue_again_after_an_extension_goes_one_grade_up(world, commits):
     case = handling(world, commits)
     sweep(commits, cst(2026, 11, 17, 9))
     req = request_extension(case=case, actor=world.justice_handler, days=3, reason="等待鉴定")
     decide_extension(request=req, actor=world.dispatcher, approve=True, now=cst(2026, 11, 17, 10))
     case.supervision_orders.update(status=OrderStatus.CLOSED)
     sweep(commits, cst(2026, 11, 20, 9))  # new deadline 19 Nov passed: repeated failure
-    assert grades(case) == [Grade.GENERAL, Grade.LISTED]
+    assert grades(case) == [Grade.GENERAL, Grade.KEY]  # one grade above the last period's
+    assert case.supervision_orders.get(grade=Grade.KEY).reason == "再次超期，屡督不改"
 
 
 def test_reply_not_given_in_time_escalates_one_grade(world, commits):

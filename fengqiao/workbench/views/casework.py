@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fengqiao.cases import services as case_services
-from fengqiao.cases.choices import AssignmentRole, AssignmentStatus
 from fengqiao.cases.models import Case, Category
+from fengqiao.cases.selectors import pending_co_unit
 from fengqiao.core.errors import DomainError
 from fengqiao.deadlines.services import (
     decide_extension,
@@ -22,9 +22,8 @@ from fengqiao.deadlines.services import (
 )
 from fengqiao.followup.selectors import open_visit_task, staff_visit_methods
 from fengqiao.followup.services import record_visit
-from fengqiao.org.choices import Role
 from fengqiao.org.models import Unit
-from fengqiao.org.selectors import active_memberships, membership_of
+from fengqiao.org.selectors import membership_of
 from fengqiao.routing.services import correct_category
 from fengqiao.supervision.services import issue_order, reply_to_order
 from fengqiao.workbench import services
@@ -137,18 +136,9 @@ def co_report(request: HttpRequest, code: str) -> HttpResponse:
     form = CoReportForm(request.POST, prefix="co")
     error = ""
     if form.is_valid():
-        units = [
-            m.unit
-            for m in active_memberships(request.user, membership.id if membership else None)
-            if m.role == Role.HANDLER
-        ]
-        unit_ids = set(
-            case.assignments.filter(
-                role=AssignmentRole.CO,
-                status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED],
-            ).values_list("unit_id", flat=True)
+        unit = pending_co_unit(
+            request.user, case, membership_id=membership.id if membership else None
         )
-        unit = next((u for u in units if u.pk in unit_ids), None)
         try:
             if unit is None:
                 raise services.PermissionDenied(_("您所在单位没有待反馈的协办任务。"))
