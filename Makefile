@@ -56,9 +56,10 @@ run: demo
 	@mkdir -p var
 	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT) ..."
 	@echo "The demo grows to $(DEMO_CASES) cases in the background (log: var/demo.log)."
+	@# The worker is restarted if it dies; if it keeps dying, everything stops with a message.
 	@trap 'kill 0' EXIT INT TERM; \
 	$(PY) manage.py load_demo --cases $(DEMO_CASES) > var/demo.log 2>&1 & \
-	$(PY) manage.py run_worker & \
+	{ $(PY) manage.py run_worker --supervise || kill 0; } & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests need Debian's chromium and CJK fonts; install them when we can.
@@ -92,7 +93,7 @@ bench: setup
 	$(PY) -m bench
 
 worker: setup
-	$(PY) manage.py run_worker
+	$(PY) manage.py run_worker --supervise
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -142,7 +142,9 @@ else:
                 # IMMEDIATE: a write transaction takes the lock at BEGIN, so that two writers
                 # queue instead of failing with "database is locked" half-way.
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # Busy timeout: seconds a writer waits for the lock before "database is
+                # locked" (the task worker and scheduler then try again: core/worker.py).
+                "timeout": float(os.environ.get("FENGQIAO_SQLITE_TIMEOUT", "20")),
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                 ),

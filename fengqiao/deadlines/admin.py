@@ -8,7 +8,6 @@ from fengqiao.deadlines.models import (
     CalendarYear,
     CaseTimer,
     ExtensionRequest,
-    PeriodicJob,
     TimeLimitRule,
 )
 from fengqiao.deadlines.selectors import missing_calendar_years
@@ -101,15 +100,3 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(PeriodicJob)
-class PeriodicJobAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "task_path",
-        "interval_seconds",
-        "next_run_at",
-        "last_run_at",
-        "is_enabled",
-    ]

@@ -249,24 +249,3 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} +{self.days} {self.status}"
-
-
-class PeriodicJob(models.Model):
-    """One periodic job of the scheduler; a tick is claimed by moving ``next_run_at`` forward
-    with a conditional UPDATE, so that two workers (or a restarted one) never run it twice."""
-
-    name = models.CharField(_("名称"), max_length=64, unique=True)
-    task_path = models.CharField(_("任务"), max_length=200)
-    interval_seconds = models.PositiveIntegerField(_("间隔（秒）"))
-    next_run_at = models.DateTimeField(_("下次运行"))
-    last_run_at = models.DateTimeField(_("上次运行"), null=True, blank=True)
-    last_claimed_by = models.CharField(max_length=64, blank=True)
-    is_enabled = models.BooleanField(_("启用"), default=True)
-
-    class Meta:
-        verbose_name = _("定时任务")
-        verbose_name_plural = _("定时任务")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name

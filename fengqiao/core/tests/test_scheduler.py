@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from fengqiao.cases.choices import Status
-from fengqiao.deadlines.models import PeriodicJob
-from fengqiao.deadlines.scheduler import ensure_jobs, run_due_jobs
+from fengqiao.core.models import PeriodicJob
+from fengqiao.core.scheduler import ensure_jobs, run_due_jobs
 
 from .helpers import cst, parallel, postgres_only
 

@@ -5,6 +5,10 @@ claims a tick with a conditional UPDATE (``WHERE next_run_at = <the value it rea
 enqueues the task in the same transaction, so that two workers, or a worker restarted in the
 middle of a tick, never enqueue the same tick twice, and a tick missed while no worker ran
 is run once, not once per missed interval.
+
+The jobs are configured in ``settings.FENGQIAO_PERIODIC_JOBS`` as ``(name, task's dotted path,
+seconds)``, so that core names no domain app. A tick that meets a locked database (SQLite,
+while another process writes) is tried again after a short pause, not a whole tick later.
 """
 
 from __future__ import annotations
@@ -14,22 +18,19 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import OperationalError, close_old_connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from fengqiao.deadlines.models import PeriodicJob
+from fengqiao.core.models import PeriodicJob
+from fengqiao.core.worker import database_is_locked, pause_after
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_JOBS = [
-    ("deadline_sweep", "fengqiao.deadlines.tasks.sweep_deadlines_task", 300),
-    ("calendar_reminder", "fengqiao.deadlines.tasks.remind_missing_calendar_task", 3600),
-]
-
 
 def configured_jobs() -> list[tuple[str, str, int]]:
-    return list(getattr(settings, "FENGQIAO_PERIODIC_JOBS", DEFAULT_JOBS))
+    """The periodic jobs of ``settings.FENGQIAO_PERIODIC_JOBS``: (name, task path, seconds)."""
+    return list(getattr(settings, "FENGQIAO_PERIODIC_JOBS", []))
 
 
 def ensure_jobs(*, now: dt.datetime | None = None) -> None:
@@ -78,22 +79,47 @@ class SchedulerThread(threading.Thread):
         self.worker_id = worker_id
         self.tick = tick
         self.stopping = threading.Event()
+        self.ticks = 0  # ticks that ran to the end
+        self.lock_retries = 0  # ticks tried again because the database was locked
+        self._jobs_ensured = False
+
+    def tick_once(self) -> list[str]:
+        """One tick: the job rows (the first time), then every due job."""
+        if not self._jobs_ensured:
+            ensure_jobs()
+            self._jobs_ensured = True
+        started = run_due_jobs(worker_id=self.worker_id)
+        for name in started:
+            logger.info("scheduler enqueued %s", name)
+        self.ticks += 1
+        return started
 
     def run(self) -> None:
-        first = True
+        locked_in_a_row = 0
         while not self.stopping.is_set():
+            wait = self.tick
             try:
                 close_old_connections()
-                if first:
-                    ensure_jobs()
-                    first = False
-                for name in run_due_jobs(worker_id=self.worker_id):
-                    logger.info("scheduler enqueued %s", name)
+                self.tick_once()
+                locked_in_a_row = 0
+            except OperationalError as exc:
+                if not database_is_locked(exc):
+                    logger.exception("scheduler tick failed")
+                else:
+                    locked_in_a_row += 1
+                    self.lock_retries += 1
+                    wait = min(self.tick, pause_after(locked_in_a_row))
+                    logger.warning(
+                        "The database is locked by another process (scheduler tick); "
+                        "trying again in %.1f s (try %d).",
+                        wait,
+                        locked_in_a_row,
+                    )
             except Exception:  # keep ticking: a database hiccup must not end the schedule
                 logger.exception("scheduler tick failed")
             finally:
                 close_old_connections()
-            self.stopping.wait(self.tick)
+            self.stopping.wait(wait)
 
     def stop(self) -> None:
         self.stopping.set()
