@@ -66,7 +66,7 @@ class DirectoryFilterForm(Form):
         super().__init__(*args, **kwargs)
         cats = Category.objects.filter(kind="dispute", is_active=True).order_by("path")
         self.fields["specialty"].choices = [("", _("全部"))] + [
-            (c.code, c.name) for c in cats.only("code", "name", "path")
+            (c.code, c.display_name) for c in cats.only("code", "name", "name_en", "path")
         ]
 
 
@@ -130,7 +130,8 @@ class MediatorForm(Form):
         self.fields["organization"].queryset = Organization.objects.filter(is_active=True)
         self.fields["specialties"].queryset = Category.objects.filter(
             kind="dispute", parent__isnull=False, is_active=True
-        )
+        ).select_related("parent")
+        self.fields["specialties"].label_from_instance = lambda c: c.display_full_name
 
     def clean_languages(self) -> list[str]:
         text = self.cleaned_data["languages"].replace("，", ",").replace("、", ",")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.cases.choices import Satisfaction
+from fengqiao.core.i18n import pick_name
 from fengqiao.mediation.choices import FINAL_OUTCOMES, Outcome
 from fengqiao.mediation.models import Session
 from fengqiao.regions.models import Level
@@ -148,6 +149,7 @@ GROUPS = {
     "mediator": ("mediator_id", "mediator__name"),
     "organization": ("organization_id", "organization__name"),
     "category": ("case__category_id", "case__category__name"),
+    # (the English name is read beside it: see _collect)
     "level": ("center__region__level", None),
 }
 
@@ -166,6 +168,8 @@ def _collect(sessions: QuerySet[Session], by: str, start: dt.date, end: dt.date)
     lo, hi = _bounds(start, end)
     key_field, name_field = GROUPS[by]
     fields = [key_field] + ([name_field] if name_field else [])
+    if by == "category":
+        fields.append("case__category__name_en")
     rows = (
         sessions.filter(outcome__in=FINAL_OUTCOMES, held_at__gte=lo, held_at__lt=hi)
         .order_by()
@@ -180,7 +184,10 @@ def _collect(sessions: QuerySet[Session], by: str, start: dt.date, end: dt.date)
         key = "-" if raw is None else str(raw)
         fig = groups.get(key)
         if fig is None:
-            fig = groups[key] = Figures(key, _label(by, raw, row.get(name_field or "", "")))
+            name = row.get(name_field or "", "")
+            if by == "category":
+                name = pick_name(name or "", row["case__category__name_en"] or "")
+            fig = groups[key] = Figures(key, _label(by, raw, name))
         for f in (fig, total):
             n = row["n"]
             f.mediations += n

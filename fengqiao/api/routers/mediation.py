@@ -308,7 +308,7 @@ def mediator_out(m: Mediator, ratings: dict[int, stats.Figures]) -> dict[str, An
         "title": m.title,
         "center": unit_ref(m.center),
         "organization": _ref(m.organization),
-        "specialties": [{"code": c.code, "name": c.name} for c in m.specialties.all()],
+        "specialties": [{"code": c.code, "name": c.display_name} for c in m.specialties.all()],
         "languages": m.language_list,
         "residency": m.residency,
         "residency_label": label(m, "residency"),
