@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "fengqiao.deadlines",
     "fengqiao.supervision",
     "fengqiao.followup",
+    "fengqiao.mediation",
     "fengqiao.notifications",
     "fengqiao.grid",
     "fengqiao.analytics",

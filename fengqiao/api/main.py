@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from fengqiao.api import errors
 from fengqiao.api.auth import AUTH
-from fengqiao.api.routers import cases, grid, lookups, public, supervision, tokens
+from fengqiao.api.routers import cases, grid, lookups, mediation, public, supervision, tokens
 
 api = NinjaAPI(
     title="枫桥 Fengqiao API",
@@ -28,3 +28,5 @@ api.add_router("", tokens.router)
 api.add_router("", public.router)
 api.add_router("", lookups.router)
 api.add_router("", grid.router)
+api.add_router("", mediation.router)
+api.add_router("", mediation.public)

@@ -52,6 +52,13 @@ class Action(models.TextChoices):
     LINK = "link", _("关联案件")
     ATTACH = "attach", _("上传附件")
     REVEAL = "reveal", _("查看个人信息")
+    MEDIATION_REQUEST = "mediation_request", _("点单")
+    MEDIATION_SESSION = "mediation_session", _("安排调解")
+    MEDIATION_OUTCOME = "mediation_outcome", _("调解结果")
+    MEDIATION_AGREEMENT = "mediation_agreement", _("调解协议书")
+    JUDICIAL = "judicial", _("司法确认")
+    SERVICE_PACKAGE = "service_package", _("组合式服务")
+    TRANSFER = "transfer", _("对接移送")
 
 
 class Channel(models.TextChoices):

@@ -19,6 +19,7 @@ Log = Callable[[str], None]
 # (title for the progress line, module under fengqiao.demo)
 SECTIONS: list[tuple[str, str]] = [
     ("grids (boundaries, grids, grid workers, field reports, base data)", "grid"),
+    ("mediation (directory, rooms, sessions, agreements, packages, transfers)", "mediation"),
 ]
 
 

@@ -20,6 +20,7 @@ from fengqiao.cases.codes import normalize_code
 from fengqiao.core.crypto import normalize_phone
 from fengqiao.core.errors import DomainError, ValidationFailed
 from fengqiao.intake.services import MAX_ATTACHMENTS
+from fengqiao.mediation import services as mediation_services
 from fengqiao.notifications import links
 from fengqiao.org.models import Unit
 from fengqiao.portal import selectors, services, session_state
@@ -170,6 +171,11 @@ def _submit(request: HttpRequest) -> HttpResponse:
             top_error="" if field else str(error.message),
             status=429 if isinstance(error, services.Throttled) else 200,
         )
+    chosen, said = mediation_services.choose_at_submission(
+        case=case, mediator_id=post.get("mediator", "")
+    )
+    if said:
+        (messages.success if chosen else messages.warning)(request, said)
     return _after_submit(
         request, token=token, code=case.code, phone=appeal.phone, center_name=case.center.name
     )
