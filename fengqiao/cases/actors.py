@@ -41,7 +41,12 @@ SWEEP_MODULES = frozenset(
 # The demo plays what the sweeps would have done over its simulated year.
 SWEEP_PACKAGES = ("fengqiao.demo.",)
 CITIZEN_MODULES = frozenset(
-    {"fengqiao.followup.services", "fengqiao.portal.services", "fengqiao.intake.services"}
+    {
+        "fengqiao.followup.services",
+        "fengqiao.portal.services",
+        "fengqiao.intake.services",
+        "fengqiao.mediation.services.common",
+    }
 )
 
 

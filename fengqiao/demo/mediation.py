@@ -27,6 +27,7 @@ from collections.abc import Callable
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from fengqiao.cases.actors import sweep_actor
 from fengqiao.cases.choices import Action, Status
 from fengqiao.cases.models import Case, CaseEvent, Category
 from fengqiao.core.errors import DomainError
@@ -343,7 +344,7 @@ def backfill(org: DemoOrg, log: Log) -> int:
             starts_at=starts,
             held_at=held,
             outcome=outcome,
-            actor=None,
+            actor=sweep_actor("demo_mediation"),
             agreement=agreement,
             scan=scan,
             room=room,

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fengqiao.cases import services as case_services
-from fengqiao.cases import workflow
+from fengqiao.cases.actors import Actor, citizen_actor
 from fengqiao.cases.models import Case, CaseEvent
 from fengqiao.core.errors import PermissionDenied, ValidationFailed
 from fengqiao.mediation import selectors
@@ -32,28 +32,26 @@ def event(
     *,
     case: Case,
     action: str,
-    actor: User | None,
+    actor: Actor | None,
     note: str = "",
     data: dict[str, Any] | None = None,
     unit: Unit | None = None,
-    actor_kind: str | None = None,
 ) -> CaseEvent:
     """Append the write's event on the case's chain (inside the caller's transaction).
-    Without an actor the event is the citizen's, unless ``actor_kind`` says otherwise."""
+    Without an actor the event is the citizen's (who proved the case is theirs)."""
     return case_services.record_event(
         case=case,
         action=action,
-        actor=actor,
-        actor_kind=actor_kind or (case_services.STAFF if actor is not None else workflow.CITIZEN),
+        actor=actor if actor is not None else citizen_actor("code+phone"),
         unit=unit,
         note=note[:2000],
         data=data or {},
     )
 
 
-def unit_for(user: User | None, case: Case) -> Unit | None:
+def unit_for(user: Actor | None, case: Case) -> Unit | None:
     """The unit the actor acts from on this case (their first matching membership)."""
-    if user is None:
+    if not isinstance(user, User):
         return None
     roles = selectors.roles_on(user, case)
     for role in ("mediator", "dispatcher", "director", "receptionist", "handler"):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.cases import services as case_services
-from fengqiao.cases import workflow
+from fengqiao.cases.actors import Actor, user_of
 from fengqiao.cases.choices import Action, PartyRole, Status
 from fengqiao.cases.models import Case, Party
 from fengqiao.core.errors import Conflict, ValidationFailed
@@ -404,7 +404,7 @@ def record_past_mediation(
     starts_at: dt.datetime,
     held_at: dt.datetime,
     outcome: str,
-    actor: User | None,
+    actor: Actor,
     agreement: agreements.AgreementIn | None = None,
     scan: bytes = b"",
     failure_reason: str = "",
@@ -415,10 +415,11 @@ def record_past_mediation(
     mediation whose case already moved on). The session is stored as held, with its
     agreement signed on paper (``scan``: the scanned signature page) for 成功/部分成功;
     the case's status is left as it is, and the event says what was entered and when it was
-    held. ``actor`` None is the system (a migration of old registers)."""
+    held. ``actor`` is a staff user with the right to decide, or the system (a sweep actor:
+    a migration of old registers, the demo)."""
     now = now or timezone.now()
     case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
-    if actor is not None:
+    if isinstance(actor, User):
         require_decide(actor, case)
     if outcome not in (Outcome.SUCCESS, Outcome.PARTIAL, Outcome.FAILED):
         raise ValidationFailed(_("请选择调解结果。"), field="outcome")
@@ -438,7 +439,7 @@ def record_past_mediation(
                     room=room,
                     starts_at=starts_at,
                     ends_at=max(ends_at, starts_at + dt.timedelta(minutes=30)),
-                    actor=actor,
+                    actor=user_of(actor),
                     purpose=case.code,
                     now=now,
                 )
@@ -460,7 +461,7 @@ def record_past_mediation(
         opened_at=starts_at,
         duration_seconds=_seconds(starts_at, held_at),
         failure_reason=failure_reason[:5000],
-        created_by=actor,
+        created_by=user_of(actor),
         created_at=now,
     )
     Participant.objects.bulk_create(
@@ -479,14 +480,13 @@ def record_past_mediation(
             "outcome": Outcome(outcome).label,
         },
         data={"session": session.pk, "outcome": outcome, "backfill": True},
-        actor_kind=None if actor is not None else workflow.SYSTEM,
     )
     if outcome in AGREED_OUTCOMES:
         agreements.record_paper_agreement(
             session=session,
             data=agreement,
             scan=scan,
-            actor=actor,
+            actor=user_of(actor),
             is_partial=outcome == Outcome.PARTIAL,
             signed_at=held_at,
         )
