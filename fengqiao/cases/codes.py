@@ -58,12 +58,15 @@ def next_sequence(county_code: str, day: dt.date) -> int:
     """
     table = CodeSequence._meta.db_table
     # Rows a registration queued before taking the number go in the same round trip.
-    (value,) = inserts.fetchone(
+    row = inserts.fetchone(
         f"INSERT INTO {table} (county_code, day, last_value) VALUES (%s, %s, 1) "
         f"ON CONFLICT (county_code, day) DO UPDATE SET last_value = {table}.last_value + 1 "
         "RETURNING last_value",
         [county_code, day],
     )
+    if row is None:  # pragma: no cover - an upsert with RETURNING always returns its row
+        raise RuntimeError("the code counter returned no row")
+    (value,) = row
     if value > MAX_SEQUENCE:
         raise OverflowError(f"more than {MAX_SEQUENCE} cases in {county_code} on {day}")
     return int(value)

@@ -23,6 +23,8 @@ from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, Unit, User
 from fengqiao.regions.models import PATH_END, Region
 from fengqiao.routing.classification import classify
+from fengqiao.supervision.choices import OrderStatus
+from fengqiao.supervision.models import SupervisionOrder
 from fengqiao.supervision.selectors import supervised_cases
 
 DUE_SOON_DAYS = 3
@@ -146,9 +148,6 @@ def worklist_queryset(
     if key == "to_visit":
         return qs.filter(status=Status.CLOSED)
     if key == "supervised":
-        from fengqiao.supervision.choices import OrderStatus
-        from fengqiao.supervision.models import SupervisionOrder
-
         open_orders = SupervisionOrder.objects.exclude(status=OrderStatus.CLOSED)
         return qs.filter(pk__in=open_orders.values("case_id"))
     return qs.none()
