@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.cases.choices import OPEN_STATUSES, PartyRole, Status
+from fengqiao.cases.codes import mistyped_code, near_codes
 from fengqiao.cases.drafts import address_key
 from fengqiao.cases.models import Case, Category, Party
 from fengqiao.cases.selectors import search_cases, visible_cases
@@ -21,7 +22,7 @@ from fengqiao.deadlines.selectors import Clock, nearing_limit_cases, overdue_cas
 from fengqiao.followup.selectors import visits_due
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, Unit, User
-from fengqiao.regions.models import PATH_END, Region
+from fengqiao.regions.models import PATH_END, Level, Region
 from fengqiao.routing.classification import classify
 from fengqiao.supervision.choices import OrderStatus
 from fengqiao.supervision.models import SupervisionOrder
@@ -455,3 +456,57 @@ def target_centers(case: Case, *, up: bool) -> list[Unit]:
             :500
         ]
     )
+
+
+_KIND_ORDER = {UnitKind.DEPARTMENT: 0, UnitKind.CENTER: 1, UnitKind.ORGANIZATION: 2}
+
+UnitChoices = list[tuple[str, list[tuple[int, str]]]]
+
+
+def unit_label(unit: Unit) -> str:
+    """How a unit reads in a picker: its name, and its type where the name may not say it."""
+    if unit.kind == UnitKind.DEPARTMENT and unit.unit_type:
+        return f"{unit.name} · {unit.get_unit_type_display()}"
+    return unit.name
+
+
+def grouped_unit_choices(units: list[Unit], suggested: list[tuple[Unit, str]]) -> UnitChoices:
+    """The dispatch picker's choices: the suggested units first (with why), then every other
+    unit grouped by level and kind — 县级 · 职能部门, 乡镇级 · 综治中心 … — nearest level first."""
+    groups: UnitChoices = []
+    suggested_ids = {u.pk for u, _why in suggested}
+    if suggested:
+        top = [
+            (u.pk, _("★ %(unit)s（%(why)s）") % {"unit": unit_label(u), "why": why}
+             if why else f"★ {unit_label(u)}")
+            for u, why in suggested
+        ]  # fmt: skip
+        groups.append((str(_("建议单位")), top))
+    by_group: dict[tuple[int, int, str], list[tuple[int, str]]] = {}
+    for unit in units:
+        if unit.pk in suggested_ids:
+            continue
+        level = unit.region.level
+        key = (level, _KIND_ORDER.get(unit.kind, 9), unit.kind)
+        by_group.setdefault(key, []).append((unit.pk, unit_label(unit)))
+    for (level, _order, kind), options in sorted(by_group.items()):
+        label = f"{Level(level).label} · {UnitKind(kind).label}"
+        groups.append((label, options))
+    return groups
+
+
+@dataclass(frozen=True)
+class CodeHint:
+    """A searched code whose check character does not match, and the cases in the user's
+    scope one slip away from it (what was probably meant)."""
+
+    code: str
+    suggestions: list[str]
+
+
+def code_hint(user: User, membership: Membership | None, text: str) -> CodeHint | None:
+    code = mistyped_code(text)
+    if code is None:
+        return None
+    near = scoped_cases(user, membership).filter(code__in=near_codes(code)).order_by("code")
+    return CodeHint(code=code, suggestions=list(near.values_list("code", flat=True)[:5]))
