@@ -94,7 +94,8 @@ def may_review(user: User, clue: Clue) -> bool:
 def scope(user: User, qs: QuerySet, *, grids: bool = False) -> QuerySet:
     if user.is_superuser:
         return qs
-    q = path_q(_paths(user))
+    # With grids, a grid worker sees only the rows of their own grids (as in grid management).
+    q = path_q(_paths(user, VIEW_ROLES - {Role.GRID_WORKER} if grids else VIEW_ROLES))
     if grids:
         own = own_grid_ids(user)
         if own:

@@ -82,6 +82,10 @@ def verify_code(*, phone: str, code: str, now: dt.datetime | None = None) -> Cit
     now = now or timezone.now()
     digest = crypto.phone_hash(phone)
     code = (code or "").strip()
+    # The wrong attempt is counted in its own committed statement: raising inside the
+    # transaction would roll the count back.
+    error = None
+    resident = None
     with transaction.atomic():
         row = (
             PhoneCode.objects.select_for_update()
@@ -90,18 +94,21 @@ def verify_code(*, phone: str, code: str, now: dt.datetime | None = None) -> Cit
             .first()
         )
         if row is None or row.expires_at <= now or row.attempts >= MAX_ATTEMPTS:
-            raise ValidationFailed(_("验证码已失效，请重新获取。"), field="code")
-        if not hmac.compare_digest(row.code_hash, _code_hash(digest, code)):
+            error = _("验证码已失效，请重新获取。")
+        elif not hmac.compare_digest(row.code_hash, _code_hash(digest, code)):
             PhoneCode.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
             left = MAX_ATTEMPTS - row.attempts - 1
-            if left <= 0:
-                raise ValidationFailed(_("验证码错误次数过多，请重新获取。"), field="code")
-            raise ValidationFailed(
-                _("验证码不正确，还可以再试%(n)d次。") % {"n": left}, field="code"
+            error = (
+                _("验证码错误次数过多，请重新获取。")
+                if left <= 0
+                else _("验证码不正确，还可以再试%(n)d次。") % {"n": left}
             )
-        PhoneCode.objects.filter(pk=row.pk).update(used_at=now)
-        resident = resident_for_phone(phone)
-        Citizen.objects.filter(pk=resident.pk).update(last_seen_at=now)
+        else:
+            PhoneCode.objects.filter(pk=row.pk).update(used_at=now)
+            resident = resident_for_phone(phone)
+            Citizen.objects.filter(pk=resident.pk).update(last_seen_at=now)
+    if error is not None:
+        raise ValidationFailed(error, field="code")
     return resident
 
 
