@@ -9,8 +9,8 @@ class ParticipationConfig(AppConfig):
 
     def ready(self) -> None:
         # Function-local: the selectors import models, which the app registry loads first.
-        from fengqiao.core import nav  # noqa: PLC0415 app registry
-        from fengqiao.participation.selectors import may_use  # noqa: PLC0415 app registry
+        from fengqiao.core import nav
+        from fengqiao.participation.selectors import may_use
 
         nav.register(
             nav.NavItem(

@@ -89,6 +89,9 @@ class PhoneCode(models.Model):
         verbose_name_plural = _("短信验证码")
         indexes = [models.Index(fields=["phone_hash", "created_at"], name="phonecode_recent")]
 
+    def __str__(self) -> str:
+        return f"{self.phone_hash[:8]}@{self.created_at:%Y-%m-%d %H:%M}"
+
 
 # --- points --------------------------------------------------------------------------------
 
@@ -141,6 +144,9 @@ class Redemption(models.Model):
         verbose_name = _("积分兑换")
         verbose_name_plural = _("积分兑换")
 
+    def __str__(self) -> str:
+        return f"{self.reward_id}:{self.resident_id}"
+
 
 class PointEntry(models.Model):
     """One line of a resident's points ledger: append-only, each with its reason.
@@ -164,6 +170,9 @@ class PointEntry(models.Model):
         verbose_name_plural = _("积分记录")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["resident", "key"], name="pointentry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.delta:+d} {self.reason}"
 
 
 # --- clues ---------------------------------------------------------------------------------
@@ -258,6 +267,9 @@ class Comment(models.Model):
         verbose_name_plural = _("议事意见")
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return self.text[:30]
+
 
 class Vote(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="votes")
@@ -269,6 +281,9 @@ class Vote(models.Model):
         verbose_name = _("表决")
         verbose_name_plural = _("表决")
         constraints = [models.UniqueConstraint(fields=["topic", "resident"], name="vote_once")]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}:{self.choice}"
 
 
 class ModerationLog(models.Model):
@@ -285,6 +300,9 @@ class ModerationLog(models.Model):
         verbose_name = _("议事管理记录")
         verbose_name_plural = _("议事管理记录")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.reason}"
 
 
 class Meeting(models.Model):
@@ -309,6 +327,9 @@ class Meeting(models.Model):
         verbose_name = _("说事恳谈记录")
         verbose_name_plural = _("说事恳谈记录")
         ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
 
 
 # --- notices -------------------------------------------------------------------------------
@@ -348,6 +369,9 @@ class NoticeDelivery(models.Model):
             models.UniqueConstraint(fields=["notice", "resident"], name="notice_delivered_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.notice_id}:{self.resident_id}"
+
 
 # --- 普法 and 平安创建 -----------------------------------------------------------------------
 
@@ -372,6 +396,9 @@ class LegalActivity(models.Model):
         verbose_name_plural = _("普法活动")
         ordering = ["-held_on", "-id"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class SafetyCampaign(models.Model):
     """A 平安创建 campaign for one title (平安村、平安单位、平安家庭…) with its criteria."""
@@ -389,6 +416,9 @@ class SafetyCampaign(models.Model):
         verbose_name = _("平安创建")
         verbose_name_plural = _("平安创建")
         ordering = ["-year", "title_kind"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_title_kind_display()}"
 
 
 class CampaignCandidate(models.Model):
@@ -413,6 +443,9 @@ class CampaignCandidate(models.Model):
         verbose_name = _("参评对象")
         verbose_name_plural = _("参评对象")
         constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="candidate_once")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Survey(models.Model):
@@ -446,3 +479,6 @@ class SurveyResponse(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["survey", "resident"], name="survey_answered_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.resident_id}"

@@ -19,7 +19,7 @@ from fengqiao.cases import tracking
 from fengqiao.core.errors import DomainError
 from fengqiao.participation import selectors
 from fengqiao.participation.choices import ClueKind, TopicStatus, VoteChoice
-from fengqiao.participation.models import NoticeDelivery, Citizen, Survey, Topic
+from fengqiao.participation.models import Citizen, NoticeDelivery, Survey, Topic
 from fengqiao.participation.services import clues, creation, deliberation, identity, notices
 from fengqiao.portal.selectors import region_picker
 from fengqiao.regions.models import Grid, Level

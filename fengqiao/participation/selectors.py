@@ -18,13 +18,13 @@ from fengqiao.org.models import Unit, User
 from fengqiao.org.selectors import active_memberships
 from fengqiao.participation.choices import ClueStatus, TopicStatus, VoteChoice
 from fengqiao.participation.models import (
+    Citizen,
     Clue,
     Comment,
     LegalActivity,
     Meeting,
     Notice,
     PointEntry,
-    Citizen,
     SafetyCampaign,
     Survey,
     Topic,

@@ -25,9 +25,9 @@ from fengqiao.participation.choices import (
 )
 from fengqiao.participation.models import (
     CampaignCandidate,
+    Citizen,
     Comment,
     PointRule,
-    Citizen,
     Reward,
 )
 from fengqiao.participation.services import clues, creation, deliberation, notices, points

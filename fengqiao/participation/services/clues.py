@@ -28,7 +28,7 @@ from fengqiao.intake.types import AppealIn, Door, PartyIn
 from fengqiao.org.models import Unit, User
 from fengqiao.participation import selectors
 from fengqiao.participation.choices import ClueKind, ClueStatus
-from fengqiao.participation.models import Clue, Citizen
+from fengqiao.participation.models import Citizen, Clue
 from fengqiao.participation.services import points
 from fengqiao.participation.services.common import Throttled, clean_text
 from fengqiao.regions.models import Grid, Level, Region

@@ -20,8 +20,8 @@ from fengqiao.participation import selectors
 from fengqiao.participation.choices import ActivityKind, CandidateResult, TitleKind
 from fengqiao.participation.models import (
     CampaignCandidate,
-    LegalActivity,
     Citizen,
+    LegalActivity,
     SafetyCampaign,
     Survey,
     SurveyResponse,
@@ -48,7 +48,7 @@ def _count(value: object, label: str, field: str, *, low: int = 0, high: int = 1
     return n
 
 
-def _center(actor: User, region: Region):  # noqa: ANN202 - a Unit
+def _center(actor: User, region: Region):
     require_manager(actor, region)
     center = selectors.managing_center(actor, region)
     if center is None:

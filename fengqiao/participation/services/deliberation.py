@@ -18,7 +18,7 @@ from fengqiao.core.errors import Conflict, PermissionDenied, ValidationFailed
 from fengqiao.org.models import User
 from fengqiao.participation import selectors
 from fengqiao.participation.choices import MeetingKind, TopicStatus, VoteChoice
-from fengqiao.participation.models import Comment, Meeting, ModerationLog, Citizen, Topic, Vote
+from fengqiao.participation.models import Citizen, Comment, Meeting, ModerationLog, Topic, Vote
 from fengqiao.participation.services import points
 from fengqiao.participation.services.common import clean_text, require_manager
 from fengqiao.regions.models import Level, Region

@@ -21,7 +21,7 @@ from fengqiao.core import crypto
 from fengqiao.core.errors import ValidationFailed
 from fengqiao.core.validators import is_phone
 from fengqiao.notifications.services import send_to_citizen
-from fengqiao.participation.models import PhoneCode, Citizen
+from fengqiao.participation.models import Citizen, PhoneCode
 from fengqiao.participation.services.common import Throttled, count, hit
 from fengqiao.regions.models import Grid, Level, Region
 

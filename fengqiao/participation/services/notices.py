@@ -15,7 +15,7 @@ from fengqiao.notifications.services import send_to_citizen
 from fengqiao.org.models import User
 from fengqiao.participation import selectors
 from fengqiao.participation.choices import NoticeScope
-from fengqiao.participation.models import Notice, NoticeDelivery, Citizen
+from fengqiao.participation.models import Citizen, Notice, NoticeDelivery
 from fengqiao.participation.services.common import clean_text, require_manager
 from fengqiao.regions.models import Grid, Level, Region
 

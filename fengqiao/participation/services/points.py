@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from fengqiao.core.errors import Conflict, PermissionDenied, ValidationFailed
 from fengqiao.org.models import User
 from fengqiao.participation import selectors
-from fengqiao.participation.models import PointEntry, PointRule, Redemption, Citizen, Reward
+from fengqiao.participation.models import Citizen, PointEntry, PointRule, Redemption, Reward
 
 # code → (Chinese name, English name, points): the rules a new site starts with.
 DEFAULT_RULES = {

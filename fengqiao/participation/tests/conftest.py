@@ -25,7 +25,7 @@ class PW:
     bob: Citizen
 
     @property
-    def village(self):  # noqa: ANN201
+    def village(self):
         return self.gw.world.village
 
 

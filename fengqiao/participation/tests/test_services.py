@@ -251,7 +251,10 @@ def test_a_notice_reaches_the_grid_by_inbox_and_sms_with_read_counts(pw):
     )  # fmt: skip
     assert notice.recipients == 2
     assert not other.notices.exists()
-    assert OutboundMessage.objects.filter(dedupe_key__startswith=f"part:notice:{notice.pk}:").count() == 2
+    assert (
+        OutboundMessage.objects.filter(dedupe_key__startswith=f"part:notice:{notice.pk}:").count()
+        == 2
+    )
     notices.mark_read(resident=pw.alice, notice=notice)
     notices.mark_read(resident=pw.alice, notice=notice)
     assert notices.read_count(notice) == 1
@@ -264,12 +267,23 @@ def test_a_notice_reaches_the_grid_by_inbox_and_sms_with_read_counts(pw):
 
 def test_activities_campaigns_and_awareness(pw):
     creation.record_activity(
-        actor=pw.director, region=pw.village, kind="stall", title="民法典宣传", held_on=timezone.localdate(),
-        place="村广场", audience=120, materials=300,
-    )  # fmt: skip
+        actor=pw.director,
+        region=pw.village,
+        kind="stall",
+        title="民法典宣传",
+        held_on=timezone.localdate(),
+        place="村广场",
+        audience=120,
+        materials=300,
+    )
     camp = creation.create_campaign(
-        actor=pw.director, region=pw.village, title_kind="family", year=2026, criteria="无矛盾纠纷", pass_score=80
-    )  # fmt: skip
+        actor=pw.director,
+        region=pw.village,
+        title_kind="family",
+        year=2026,
+        criteria="无矛盾纠纷",
+        pass_score=80,
+    )
     a = creation.add_candidate(actor=pw.director, campaign=camp, name="张三家")
     b = creation.add_candidate(actor=pw.director, campaign=camp, name="李四家")
     with pytest.raises(Conflict):
@@ -277,8 +291,11 @@ def test_activities_campaigns_and_awareness(pw):
     assert creation.evaluate(actor=pw.director, candidate=a, score=92).result == "awarded"
     assert creation.evaluate(actor=pw.director, candidate=b, score=60).result == "not_awarded"
     survey = creation.create_survey(
-        actor=pw.director, region=pw.village, title="平安建设知晓率", questions=["综治中心在哪", "110", ""]
-    )  # fmt: skip
+        actor=pw.director,
+        region=pw.village,
+        title="平安建设知晓率",
+        questions=["综治中心在哪", "110", ""],
+    )
     assert len(survey.questions) == 2
     creation.answer_survey(resident=pw.alice, survey=survey, answers=[True, True])
     creation.answer_survey(resident=pw.bob, survey=survey, answers=[True, False])
