@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from fengqiao.grid.selectors import own_grid_ids
 from fengqiao.org.choices import Role, UnitKind
@@ -62,6 +63,14 @@ def path_q(paths: list[str], field: str = "region_path") -> Q:
     for p in paths:
         q |= Q(**{f"{field}__gte": p, f"{field}__lt": p + PATH_END})
     return q
+
+
+def not_found_message() -> str:
+    return _("线索不存在或您无权查看。")
+
+
+def no_grid_message() -> str:
+    return _("网格不存在。")
 
 
 def may_use(user: User) -> bool:

@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -150,7 +149,7 @@ def list_clues(
 def review_clue(request: HttpRequest, clue_id: int, payload: ReviewIn) -> dict[str, Any]:
     clue = sel.visible_clues(request.auth).filter(pk=clue_id).first()
     if clue is None:
-        raise NotFound(_("线索不存在或您无权查看。"))
+        raise NotFound(sel.not_found_message())
     done = clue_services.review_clue(
         actor=request.auth, clue=clue, decision=payload.decision, note=payload.note
     )
@@ -169,7 +168,7 @@ def send_notice(request: HttpRequest, payload: NoticeIn) -> Status:
     region = Region.objects.filter(code=payload.village).first()
     grid = Grid.objects.filter(code=payload.grid).first() if payload.grid else None
     if payload.grid and grid is None:
-        raise ValidationFailed(_("网格不存在。"), field="grid")
+        raise ValidationFailed(sel.no_grid_message(), field="grid")
     n = notice_services.send_notice(
         actor=request.auth,
         region=region,
