@@ -203,7 +203,7 @@ def _award_for(clue: Clue, actor: User) -> int:
         resident=clue.resident,
         rule_code=code,
         key=f"clue:{clue.pk}",
-        reason=_("线索被采纳：%(title)s") % {"title": _title(clue.text)},
+        reason=f"线索被采纳：{_title(clue.text)}",  # stored data, not interface text
         actor=actor,
     )
     return entry.delta if entry is not None else 0

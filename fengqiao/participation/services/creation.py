@@ -167,7 +167,7 @@ def answer_survey(*, resident: Citizen, survey: Survey, answers: list[bool]) -> 
                 resident=resident,
                 rule_code="survey",
                 key=f"survey:{survey.pk}",
-                reason=_("参与调查：%(title)s") % {"title": survey.title[:60]},
+                reason=f"参与调查：{survey.title[:60]}",  # stored data
             )
     except IntegrityError as exc:
         raise Conflict(_("您已经参与过这次调查了。"), code="already_answered") from exc

@@ -134,7 +134,7 @@ def vote(*, resident: Citizen, topic: Topic, choice: str, now: dt.datetime | Non
                 resident=resident,
                 rule_code="vote",
                 key=f"vote:{topic.pk}",
-                reason=_("参与议事表决：%(title)s") % {"title": topic.title[:60]},
+                reason=f"参与议事表决：{topic.title[:60]}",  # stored data
             )
     except IntegrityError as exc:
         raise Conflict(_("您已经投过票了。"), code="already_voted") from exc

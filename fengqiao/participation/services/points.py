@@ -131,7 +131,7 @@ def redeem(
     _append(
         resident,
         delta=-reward.cost,
-        reason=_("兑换：%(name)s") % {"name": reward.name},
+        reason=f"兑换：{reward.name}",  # stored data, not interface text
         key=f"redeem:{redemption.pk}",
         actor=actor,
         now=now,
