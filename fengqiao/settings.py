@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "fengqiao.mediation",
     "fengqiao.notifications",
     "fengqiao.grid",
+    "fengqiao.participation",
     "fengqiao.analytics",
     "fengqiao.workbench",
     "fengqiao.portal",

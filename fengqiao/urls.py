@@ -8,10 +8,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("fengqiao.api.urls")),
     path("p/mediation/", include("fengqiao.mediation.public_urls")),
+    path("p/participation/", include("fengqiao.participation.public_urls")),
     path("p/", include("fengqiao.portal.urls")),
     path("mediation/", include("fengqiao.mediation.urls")),
     path("analytics/", include("fengqiao.analytics.urls")),
     path("grid/", include("fengqiao.grid.urls")),
+    path("participation/", include("fengqiao.participation.urls")),
     path("", include("fengqiao.workbench.urls")),
 ]
 if settings.FENGQIAO_BENCH:

@@ -32,6 +32,7 @@ class Door(StrEnum):
     TRANSFER = "transfer"  # 110 / 12345 / court / petition system, Open311
     IMPORT = "import"  # bulk import of historical cases
     DEMO = "demo"  # the demo county's loader
+    CLUE = "clue"  # a citizen's clue report accepted by its reviewer (participation)
 
     @property
     def label(self) -> str:
@@ -46,6 +47,7 @@ DOOR_LABELS = {
     Door.TRANSFER: _("外部转入"),
     Door.IMPORT: _("批量导入"),
     Door.DEMO: _("演示数据"),
+    Door.CLUE: _("群众线索转立"),
 }
 
 
