@@ -12,6 +12,8 @@ urlpatterns = [
     path("mediation/", include("fengqiao.mediation.urls")),
     path("analytics/", include("fengqiao.analytics.urls")),
     path("grid/", include("fengqiao.grid.urls")),
+    path("integrations/", include("fengqiao.integrations.urls")),
+    path("open311/v2/", include("fengqiao.open311.urls")),
     path("", include("fengqiao.workbench.urls")),
 ]
 if settings.FENGQIAO_BENCH:
