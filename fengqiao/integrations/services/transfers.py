@@ -22,6 +22,7 @@ from fengqiao.core.errors import Conflict, PermissionDenied, ValidationFailed
 from fengqiao.intake.models import AppealKey
 from fengqiao.intake.services import register_appeal
 from fengqiao.intake.types import AppealIn, Door, PartyIn
+from fengqiao.integrations import handlers
 from fengqiao.integrations.choices import (
     KIND_CASE_KIND,
     KIND_CHANNEL,
@@ -164,6 +165,8 @@ def receive_order(*, partner: Partner, order: OrderIn) -> TransferResult:
         if case is None:
             raise
     _remember(partner, external_id, case, created=created)
+    if created:  # the registration's own event ran its handlers before the record existed
+        handlers.on_case_event(case.events.get(seq=1))
     return TransferResult(case=case, created=created)
 
 
