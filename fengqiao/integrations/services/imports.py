@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -108,7 +109,14 @@ def read_rows(name: str, content: bytes) -> Iterator[dict[str, str]]:
             text = content.decode("utf-8-sig")
             rows = ([v.strip() for v in row] for row in csv.reader(io.StringIO(text)))
         header = next(rows, None)
-    except (UnicodeDecodeError, csv.Error, OSError, KeyError, ValueError) as exc:
+    except (
+        UnicodeDecodeError,
+        csv.Error,
+        OSError,
+        KeyError,
+        ValueError,
+        zipfile.BadZipFile,
+    ) as exc:
         raise ValidationFailed(FORMAT_ERROR, field="file") from exc
     keys = [HEADER_KEYS.get(h.strip()) for h in (header or [])]
     missing = [c.header for c in COLUMNS if c.required and c.key not in keys]

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_subscriber_receives_signed_events_of_its_unit_only(world, receiver, commits):
-    sub, secret = webhooks.create_subscription(
+    _sub, secret = webhooks.create_subscription(
         name="派出所警务平台", url=receiver.url, actor=world.director, unit=world.police,
         actions=[Action.DISPATCH, Action.SIGN],
     )  # fmt: skip
