@@ -83,16 +83,14 @@ class SignalOut(Schema):
 
 
 def _signed(request: HttpRequest, partner_code: str) -> tuple[Partner, dict[str, Any]]:
-    partner = (
-        Partner.objects.select_related("center", "center__region").filter(code=partner_code).first()
-    )
-    if partner is None:
-        raise NotFound(_("对接系统“%(code)s”不存在。") % {"code": partner_code})
+    partner = transfers.signed_partner(partner_code)
     signing.verify(partner.secret, request.body, request.headers.get(signing.HEADER, ""))
     try:
         data = json.loads(request.body or b"{}")
     except ValueError as exc:
-        raise PermissionDenied(_("请求体不是有效的 JSON。"), code="invalid_json") from exc
+        raise transfers.invalid_json() from exc
+    if not isinstance(data, dict):
+        raise transfers.invalid_json()
     return partner, data
 
 

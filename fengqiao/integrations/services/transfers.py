@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from fengqiao.cases.choices import PartyRole
 from fengqiao.cases.models import Case, Category
-from fengqiao.core.errors import Conflict, PermissionDenied, ValidationFailed
+from fengqiao.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from fengqiao.intake.models import AppealKey
 from fengqiao.intake.services import register_appeal
 from fengqiao.intake.types import AppealIn, Door, PartyIn
@@ -59,6 +59,18 @@ class OrderIn:
 class TransferResult:
     case: Case
     created: bool
+
+
+def signed_partner(code: str) -> Partner:
+    """The partner named in a transfer's URL (NotFound in the user's language)."""
+    partner = Partner.objects.select_related("center", "center__region").filter(code=code).first()
+    if partner is None:
+        raise NotFound(_("对接系统“%(code)s”不存在。") % {"code": code})
+    return partner
+
+
+def invalid_json() -> PermissionDenied:
+    return PermissionDenied(_("请求体不是有效的 JSON。"), code="invalid_json")
 
 
 def principal_of(partner: Partner) -> str:

@@ -42,12 +42,15 @@ def test_export_is_the_filtered_list_in_scope_masked(world):
 
 
 def test_cases_cite_cameras_with_a_window(world):
-    cam = cameras.register_camera(code="YM-CG-0001", name="城关镇解放路口", center=world.county_center,
-                                  region=world.village)  # fmt: skip
+    cam = cameras.register_camera(
+        code="YM-CG-0001", name="城关镇解放路口", center=world.county_center, region=world.village
+    )
     case = world.register()
     start = timezone.now() - dt.timedelta(hours=2)
-    cameras.cite_camera(case=case, camera=cam, starts_at=start, ends_at=start + dt.timedelta(hours=1),
-                        actor=world.receptionist)  # fmt: skip
+    end = start + dt.timedelta(hours=1)
+    cameras.cite_camera(
+        case=case, camera=cam, starts_at=start, ends_at=end, actor=world.receptionist
+    )
     assert case.events.order_by("-seq").first().data["camera"] == "YM-CG-0001"
     with pytest.raises(ValidationFailed):
         cameras.cite_camera(case=case, camera=cam, starts_at=start, ends_at=start,

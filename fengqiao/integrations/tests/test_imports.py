@@ -28,7 +28,7 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 def row(world, n: int, **change) -> list[str]:
     values = {
-        "registered_at": "2025-03-%02d 09:30" % (n % 28 + 1),
+        "registered_at": f"2025-03-{n % 28 + 1:02d} 09:30",
         "title": f"历史纠纷{n}",
         "description": "双方因宅基地界址发生争执，村委会调解未果。",
         "region": world.village.code,

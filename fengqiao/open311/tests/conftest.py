@@ -32,7 +32,7 @@ def schemas(shared_data: Path):
 
 
 def _draft():
-    from referencing.jsonschema import DRAFT7  # noqa: PLC0415 test helper
+    from referencing.jsonschema import DRAFT7
 
     return DRAFT7
 

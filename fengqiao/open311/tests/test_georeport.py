@@ -73,10 +73,17 @@ def test_post_registers_a_case_and_it_is_tracked_open_then_closed(world, schemas
     listed = c.get(f"{BASE}/requests.json", {**q, "status": "open"}).json()
     schemas("requests.json", listed)
     assert [x["service_request_id"] for x in listed] == [code]
-    for action, actor in ((Action.DISPATCH, world.dispatcher), (Action.SIGN, world.justice_handler),
-                          (Action.RESOLVE, world.justice_handler), (Action.CLOSE, world.director)):  # fmt: skip
-        case = case_services.transition(case=case, action=action, actor=actor,
-                                        lead_unit=world.justice, note="说明", result="已调解")  # fmt: skip
+    steps = (
+        (Action.DISPATCH, world.dispatcher),
+        (Action.SIGN, world.justice_handler),
+        (Action.RESOLVE, world.justice_handler),
+        (Action.CLOSE, world.director),
+    )
+    for action, actor in steps:
+        case = case_services.transition(
+            case=case, action=action, actor=actor, lead_unit=world.justice, note="说明",
+            result="已调解",
+        )  # fmt: skip
     closed = c.get(f"{BASE}/requests.json", {**q, "status": "closed"}).json()
     schemas("requests.json", closed)
     assert closed[0]["status"] == "closed" and closed[0]["service_request_id"] == code
@@ -123,7 +130,7 @@ def test_get_errors_and_formats(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_georeport_client_reads_services_and_requests(live_server, world, open311_client):
-    from georeport import GeoReport  # noqa: PLC0415 dev-only client
+    from georeport import GeoReport
 
     r = post(Client(), open311_client.api_key, world)
     code = r.json()[0]["service_request_id"]
