@@ -59,7 +59,11 @@ def subscriptions_for(user: User) -> QuerySet[Subscription]:
     qs = Subscription.objects.select_related("unit", "region")
     if managed_region_paths(user) is None:
         return qs
-    return _by_paths(qs, user, "unit__region_path") | _by_paths(qs, user, "region__path")
+    return (
+        _by_paths(qs, user, "unit__region_path")
+        | _by_paths(qs, user, "region__path")
+        | qs.filter(created_by=user)
+    )
 
 
 def deliveries_for(user: User, *, status: str = "") -> QuerySet[Delivery]:
