@@ -198,7 +198,9 @@ class Resolver:
             people_count=int(people),
             risk_floor=risk,
             note=_("历史案件导入（原编号%(code)s）") % {"code": original} if original else "",
-            extra={"import_original_code": original} if original else {},
+            # Marks the registration event as a historical import, so that reactions meant
+            # for new appeals (the applicant's SMS) can leave it out.
+            extra={"historical_import": True, "import_original_code": original},
             registered_at=_when(data.get("registered_at", "")),
         )
 

@@ -92,9 +92,9 @@ def test_import_registers_valid_rows_once_and_resumes(world):
     assert imports.run_job(job.pk) == {"imported": 7, "failed": 0}
     assert Case.objects.count() == 7
     case = Case.objects.get(title="历史纠纷1")
-    assert (
-        case.registered_at.year == 2025 and case.events.get(seq=1).data.get("channel") == "window"
-    )
+    data = case.events.get(seq=1).data
+    assert case.registered_at.year == 2025 and data["channel"] == "window"
+    assert data["historical_import"] is True and data["import_original_code"] == "OLD-1"
     assert ImportJob.objects.get().status == ImportStatus.DONE
     assert {k.door for k in case.appealkey_set.all()} == {Door.IMPORT}
 
