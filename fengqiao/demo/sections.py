@@ -20,7 +20,7 @@ Log = Callable[[str], None]
 SECTIONS: list[tuple[str, str]] = [
     ("grids (boundaries, grids, grid workers, field reports, base data)", "grid"),
     ("mediation (directory, rooms, sessions, agreements, packages, transfers)", "mediation"),
-    ("integrations (partners, transfers in, signals, webhooks, cameras, an import)", "integrations"),
+    ("integrations (partners, transfers, signals, webhooks, cameras, an import)", "integrations"),
 ]
 
 
