@@ -100,7 +100,7 @@ def test_receptionist_imports_after_a_dry_run_and_exports(
 
     page.goto(f"{base}/cases/")
     with page.expect_download() as info:
-        page.click("text=导出案件（CSV）")
+        page.click("text=导出为逗号分隔文本")
     body = info.value.path().read_text(encoding="utf-8-sig")
     assert "邻里纠纷一" in body and "138****8000" in body and "13800138000" not in body
 
