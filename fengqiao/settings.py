@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "fengqiao.notifications",
     "fengqiao.grid",
     "fengqiao.participation",
+    "fengqiao.integrations",
+    "fengqiao.open311",
     "fengqiao.analytics",
     "fengqiao.workbench",
     "fengqiao.portal",
@@ -241,6 +243,7 @@ FENGQIAO_CASE_EVENT_HANDLERS: list[str] = [
     "fengqiao.supervision.rules.on_case_event",
     "fengqiao.routing.handlers.on_case_event",
     "fengqiao.analytics.rollups.on_case_event",
+    "fengqiao.integrations.handlers.on_case_event",
 ]
 # Periodic jobs run by the scheduler beside the task worker: (name, task, seconds).
 FENGQIAO_PERIODIC_JOBS = [
@@ -250,6 +253,7 @@ FENGQIAO_PERIODIC_JOBS = [
     ("notify_retry", "fengqiao.notifications.tasks.retry_outbound_task", 60),
     ("followup_sweep", "fengqiao.followup.tasks.followup_sweep_task", 3600),
     ("grid_visit_sweep", "fengqiao.grid.tasks.sweep_missed_visits_task", 3600),
+    ("webhook_retry", "fengqiao.integrations.tasks.retry_deliveries_task", 60),
 ]
 # Notifications: senders by dotted path (LogBackend for development, HttpGatewayBackend for
 # production) and the gateways' URL, token, timeout and extra JSON fields.

@@ -14,6 +14,8 @@ urlpatterns = [
     path("analytics/", include("fengqiao.analytics.urls")),
     path("grid/", include("fengqiao.grid.urls")),
     path("participation/", include("fengqiao.participation.urls")),
+    path("integrations/", include("fengqiao.workbench.integrations_urls")),
+    path("open311/v2/", include("fengqiao.open311.urls")),
     path("", include("fengqiao.workbench.urls")),
 ]
 if settings.FENGQIAO_BENCH:

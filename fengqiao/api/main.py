@@ -9,6 +9,7 @@ from fengqiao.api.auth import AUTH
 from fengqiao.api.routers import (
     cases,
     grid,
+    integrations,
     lookups,
     mediation,
     participation,
@@ -40,3 +41,4 @@ api.add_router("", grid.router)
 api.add_router("", mediation.router)
 api.add_router("", mediation.public)
 api.add_router("", participation.router)
+api.add_router("", integrations.router)

@@ -21,6 +21,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("grids (boundaries, grids, grid workers, field reports, base data)", "grid"),
     ("mediation (directory, rooms, sessions, agreements, packages, transfers)", "mediation"),
     ("participation (clues, points, deliberation, notices, 普法, 平安创建)", "participation"),
+    ("integrations (partners, transfers, signals, webhooks, cameras, an import)", "integrations"),
 ]
 
 

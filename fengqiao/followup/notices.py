@@ -52,8 +52,8 @@ def citizen_notice_text(step: str, code: str) -> str:
 def notify_applicant_of(event: CaseEvent) -> list[str]:
     """Queue the applicant's SMS for this event (once per event); returns the dedupe keys."""
     step = CITIZEN_NOTICES.get(event.action)
-    if step is None:
-        return []
+    if step is None or (event.data or {}).get("historical_import"):
+        return []  # an imported old case was registered long ago: no "受理" SMS today
     case = Case.objects.filter(pk=event.case_id).prefetch_related("parties").first()
     if case is None:
         return []

@@ -40,3 +40,16 @@ def test_no_sms_to_a_landline_or_a_respondent(world, django_capture_on_commit_ca
             ]
         )
     assert OutboundMessage.objects.count() == 0
+
+
+def test_no_registration_sms_for_an_imported_old_case(closed_case):
+    """A historical import's registration event is not news to its applicant."""
+    case = closed_case(status=Status.REGISTERED, phone="13712345679")
+    OutboundMessage.objects.all().delete()
+    event = CaseEvent.objects.get(case=case, action="register")
+    event.data = {**(event.data or {}), "historical_import": True}
+    notify_applicant(event)
+    assert OutboundMessage.objects.count() == 0
+    event.data = {}
+    notify_applicant(event)
+    assert OutboundMessage.objects.count() == 1

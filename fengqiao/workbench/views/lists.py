@@ -17,7 +17,7 @@ from fengqiao.workbench.forms import CaseFilterForm
 from fengqiao.workbench.views.common import page_context, page_number, staff_required
 
 
-def _filter_from(request: HttpRequest, form: CaseFilterForm, worklist: str) -> sel.CaseFilter:
+def case_filter_from(request: HttpRequest, form: CaseFilterForm, worklist: str) -> sel.CaseFilter:
     f = sel.CaseFilter(worklist=worklist)
     if form.is_valid():
         data = form.cleaned_data
@@ -38,7 +38,7 @@ def _filter_from(request: HttpRequest, form: CaseFilterForm, worklist: str) -> s
 def _list_context(request: HttpRequest, worklist: str) -> dict[str, Any]:
     membership = membership_of(request)
     form = CaseFilterForm(request.GET or None, category_choices=sel.category_choices())
-    f = _filter_from(request, form, worklist)
+    f = case_filter_from(request, form, worklist)
     page = sel.page_of(sel.filter_cases(request.user, membership, f), page_number(request))
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     region_options = (
