@@ -249,6 +249,8 @@ FENGQIAO_PERIODIC_JOBS = [
     ("notify_retry", "fengqiao.notifications.tasks.retry_outbound_task", 60),
     ("followup_sweep", "fengqiao.followup.tasks.followup_sweep_task", 3600),
     ("grid_visit_sweep", "fengqiao.grid.tasks.sweep_missed_visits_task", 3600),
+    ("stability_index", "fengqiao.analytics.tasks.compute_index_task", 600),
+    ("early_warning", "fengqiao.analytics.tasks.warning_scan_task", 86400),
 ]
 # Notifications: senders by dotted path (LogBackend for development, HttpGatewayBackend for
 # production) and the gateways' URL, token, timeout and extra JSON fields.

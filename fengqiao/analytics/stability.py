@@ -67,11 +67,13 @@ def weights() -> dict[str, float]:
 
 @transaction.atomic
 def set_weights(values: dict[str, float], *, actor: User) -> dict[str, float]:
-    """Store new weights (each 0–100, not all zero) and rescore every stored month."""
+    """Store new weights (each 0–100, not all zero; a missing one keeps its current value) and
+    rescore every stored month."""
     clean: dict[str, float] = {}
+    current = weights()
     for key in COMPONENTS:
         try:
-            value = float(values.get(key, DEFAULTS[key]))
+            value = float(values.get(key, current[key]))
         except (TypeError, ValueError) as exc:
             raise InvalidWeights(_("权重必须是0到100之间的数。")) from exc
         if not 0 <= value <= 100:

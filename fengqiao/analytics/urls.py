@@ -6,4 +6,10 @@ app_name = "analytics"
 urlpatterns = [
     path("", views.dashboard_page, name="dashboard"),
     path("data.json", views.dashboard_json, name="data"),
+    path("level.json", views.level_json, name="level_data"),
+    path("index/", views.index_page, name="index"),
+    path("index/data.json", views.index_json, name="index_data"),
+    path("index/weights/", views.weights_update, name="weights"),
+    path("warnings/", views.warnings_page, name="warnings"),
+    path("warnings/data.json", views.warnings_json, name="warnings_data"),
 ]
