@@ -6,7 +6,16 @@ from ninja import NinjaAPI
 
 from fengqiao.api import errors
 from fengqiao.api.auth import AUTH
-from fengqiao.api.routers import cases, grid, lookups, mediation, public, supervision, tokens
+from fengqiao.api.routers import (
+    analytics,
+    cases,
+    grid,
+    lookups,
+    mediation,
+    public,
+    supervision,
+    tokens,
+)
 
 api = NinjaAPI(
     title="枫桥 Fengqiao API",
@@ -30,3 +39,4 @@ api.add_router("", lookups.router)
 api.add_router("", grid.router)
 api.add_router("", mediation.router)
 api.add_router("", mediation.public)
+api.add_router("", analytics.router)
