@@ -237,36 +237,50 @@ def rescore_all(w: dict[str, float] | None = None) -> int:
         return cursor.rowcount
 
 
-@transaction.atomic
 def set_population(region: Region, population: int) -> None:
-    """Record a region's residents and add the change to every region above it; marks its
-    stored months (and theirs) for recomputation."""
-    if population < 0:
-        raise InvalidWeights(_("人口不能为负数。"))
-    old = RegionPopulation.objects.filter(region=region).first()
-    delta = population - (old.population if old else 0)
-    RegionPopulation.objects.update_or_create(
-        region=region, defaults={"path": region.path, "population": population}
-    )
-    codes = [c for c in region.path.split(PATH_SEP) if c][:-1]
-    for i in range(len(codes)):
-        path = PATH_SEP.join(codes[: i + 1]) + PATH_SEP
-        row = RegionPopulation.objects.select_for_update().filter(path=path).first()
-        if row is None:
-            RegionPopulation.objects.create(region_id=codes[i], path=path, population=max(0, delta))
-        else:
-            row.population = max(0, row.population + delta)
-            row.save(update_fields=["population"])
-    _mark_region_months(region.path)
+    """Record a region's residents (see ``set_populations``)."""
+    set_populations({region: population})
 
 
-def _mark_region_months(path: str) -> None:
-    """Mark the stored months of the region and every region above for recomputation."""
+def _ancestor_paths(path: str) -> list[str]:
     codes = [c for c in path.split(PATH_SEP) if c]
-    paths = [PATH_SEP.join(codes[: i + 1]) + PATH_SEP for i in range(len(codes))]
-    months = set(StabilityIndex.objects.filter(path__in=paths).values_list("path", "month"))
-    for p, m in sorted(months):
-        IndexDirty.objects.update_or_create(path=p, month=m, defaults={"batch": None})
+    return [PATH_SEP.join(codes[: i + 1]) + PATH_SEP for i in range(len(codes) - 1)]
+
+
+@transaction.atomic
+def set_populations(values: dict[Region, int]) -> int:
+    """Record residents of regions; every region above gets the sum of the regions directly
+    below it that have a number (deepest first). The stored months of all of them are marked
+    for recomputation. Returns the regions written, those above included."""
+    if any(n < 0 for n in values.values()):
+        raise InvalidWeights(_("人口不能为负数。"))
+    for region, n in values.items():
+        RegionPopulation.objects.update_or_create(
+            region=region, defaults={"path": region.path, "population": n}
+        )
+    above = sorted(
+        {p for r in values for p in _ancestor_paths(r.path)}, key=lambda p: -p.count(PATH_SEP)
+    )
+    for path in above:
+        depth = path.count(PATH_SEP) + 1
+        total = sum(
+            n
+            for child, n in RegionPopulation.objects.filter(path__startswith=path)
+            .exclude(path=path)
+            .values_list("path", "population")
+            if child.count(PATH_SEP) == depth
+        )
+        code = path.rstrip(PATH_SEP).split(PATH_SEP)[-1]
+        RegionPopulation.objects.update_or_create(
+            region_id=code, defaults={"path": path, "population": total}
+        )
+    paths = {r.path for r in values} | set(above)
+    pairs = set(StabilityIndex.objects.filter(path__in=paths).values_list("path", "month"))
+    IndexDirty.objects.bulk_create(
+        [IndexDirty(path=p, month=m) for p, m in sorted(pairs)], ignore_conflicts=True
+    )
+    IndexDirty.objects.filter(path__in=paths).update(batch=None)
+    return len(paths)
 
 
 def history(region: Region, *, months: int = 24) -> list[StabilityIndex]:
