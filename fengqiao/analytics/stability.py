@@ -17,8 +17,8 @@ A month without cases scores 100. Each component's contribution (the points it t
 is wᵢ·pᵢ / Σ wᵢ × 100, so the contributions and the score add up to 100.
 
 Computed incrementally: a case change marks its (path, month) pairs in ``IndexDirty`` (the
-rollup handler); ``compute_dirty`` sums the cells of the marked pairs and scores them in three
-statements, whatever the number of regions; a change of weights rescores every row in one
+rollup handler); ``compute_dirty`` sums the cells of the marked pairs and scores them in one
+INSERT … SELECT, whatever the number of regions; a change of weights rescores every row in one
 UPDATE (the inputs are stored beside the score).
 """
 
@@ -205,24 +205,24 @@ def compute_dirty(limit: int | None = None) -> int:
     updates = ", ".join(f"{s} = EXCLUDED.{s}" for s in SUMS)
     now = "CURRENT_TIMESTAMP"
     with connection.cursor() as cursor:
+        # One statement: the marked pairs' cells summed (with the population) and scored.
         cursor.execute(
             f"""
             INSERT INTO {table} (path, month, level, score, {cols}, population, computed_at)
-            SELECT d.path, d.month, {_level_sql("d.path")}, 100.0,
-                   {", ".join(f"COALESCE(SUM(c.{s}), 0)" for s in SUMS)},
-                   (SELECT p.population FROM {pops} p WHERE p.path = d.path), {now}
-            FROM {dirty} d LEFT JOIN {cells} c ON c.path = d.path AND c.month = d.month
-            WHERE d.batch = %s
-            GROUP BY d.path, d.month
-            ON CONFLICT (path, month) DO UPDATE SET {updates},
+            SELECT path, month, {_level_sql("path")}, {score_sql(weights())}, {cols},
+                   population, {now}
+            FROM (SELECT d.path AS path, d.month AS month,
+                         {", ".join(f"COALESCE(SUM(c.{s}), 0) AS {s}" for s in SUMS)},
+                         p.population AS population
+                  FROM {dirty} d
+                  LEFT JOIN {cells} c ON c.path = d.path AND c.month = d.month
+                  LEFT JOIN {pops} p ON p.path = d.path
+                  WHERE d.batch = %s
+                  GROUP BY d.path, d.month, p.population) s
+            WHERE true
+            ON CONFLICT (path, month) DO UPDATE SET {updates}, score = EXCLUDED.score,
                 population = EXCLUDED.population, computed_at = EXCLUDED.computed_at
             """,
-            [batch],
-        )
-        cursor.execute(
-            f"UPDATE {table} SET score = {score_sql(weights())} WHERE EXISTS "
-            f"(SELECT 1 FROM {dirty} d WHERE d.batch = %s AND d.path = {table}.path "
-            f"AND d.month = {table}.month)",
             [batch],
         )
         cursor.execute(f"DELETE FROM {dirty} WHERE batch = %s", [batch])
