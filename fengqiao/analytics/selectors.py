@@ -252,7 +252,7 @@ def parse_filters(params) -> Filters:
     return Filters(months=months, category=category, channel=channel)
 
 
-def _cells(paths: list[str], f: Filters, since: dt.date | None = None) -> QuerySet:
+def cells_of(paths: list[str], f: Filters, since: dt.date | None = None) -> QuerySet:
     qs = RollupCell.objects.filter(path__in=paths, month__gte=since or f.since)
     if f.category is not None:
         qs = qs.filter(category__in=_category_ids(f.category))
@@ -379,7 +379,7 @@ def level_view(region: Region, f: Filters) -> LevelView:
     month-on-month and year-on-year change of the latest month, top categories, channels, and
     the same figures for each region directly below. Reads the cells only (one path per
     query, plus the children's paths)."""
-    rows = _sums(_cells([region.path], f), "month", "category", "channel")
+    rows = _sums(cells_of([region.path], f), "month", "category", "channel")
     figures = _figures(rows)
     by_month_d: dict[dt.date, int] = {}
     by_cat: dict[int, int] = {}
@@ -391,13 +391,13 @@ def level_view(region: Region, f: Filters) -> LevelView:
     this = timezone.localdate().replace(day=1)
     trend = {
         r["month"]: r["total"]
-        for r in _sums(_cells([region.path], f, since=_months_back(this, 12)), "month")
+        for r in _sums(cells_of([region.path], f, since=_months_back(this, 12)), "month")
     }
     cats = Category.objects.in_bulk([k for k in by_cat if k])
     labels = dict(Channel.choices)
     children = list(region.children.order_by("code")[:100])
     child_rows: dict[str, list[dict]] = {}
-    for row in _sums(_cells([c.path for c in children], f), "path"):
+    for row in _sums(cells_of([c.path for c in children], f), "path"):
         child_rows.setdefault(row["path"], []).append(row)
     return LevelView(
         region=region,

@@ -10,6 +10,8 @@ urlpatterns = [
     path("index/", views.index_page, name="index"),
     path("index/data.json", views.index_json, name="index_data"),
     path("index/weights/", views.weights_update, name="weights"),
+    path("map/", views.map_page, name="map"),
+    path("map/data.json", views.map_json, name="map_data"),
     path("warnings/", views.warnings_page, name="warnings"),
     path("warnings/data.json", views.warnings_json, name="warnings_data"),
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fengqiao.analytics import stability, warning
+from fengqiao.analytics import riskmap, stability, warning
 from fengqiao.analytics.selectors import (
     PERIODS,
     dashboard,
@@ -255,3 +255,40 @@ def dashboard_json(request: HttpRequest) -> JsonResponse:
     months = request.GET.get("months", "12")
     months_value = int(months) if months.isdigit() and 0 < int(months) <= 120 else 12
     return JsonResponse(dashboard(_region(request), months=months_value).as_dict())
+
+
+@login_required
+def map_page(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    f = parse_filters(request.GET)
+    metric = request.GET.get("metric", "cases")
+    return render(
+        request,
+        "analytics/map.html",
+        {
+            "region": region,
+            "filters": f,
+            "metric": metric if metric in riskmap.METRICS else "cases",
+            "metrics": [
+                ("cases", _("案件数")),
+                ("red", _("红色风险")),
+                ("index", _("平安稳定指数")),
+            ],
+            "periods": PERIODS,
+            "channels": Channel.choices,
+            "categories": [
+                (c.pk, pick_name(c.name, c.name_en))
+                for c in Category.objects.filter(parent__isnull=True).order_by("path")
+            ],
+            "query": _query(f),
+        },
+    )
+
+
+@login_required
+def map_json(request: HttpRequest) -> JsonResponse:
+    region = _region(request)
+    data = riskmap.map_data(
+        region, parse_filters(request.GET), request.GET.get("metric", "cases"), request.user
+    )
+    return JsonResponse(data)
