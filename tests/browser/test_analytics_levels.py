@@ -66,3 +66,28 @@ def test_level_figures_drill_down_and_index(live_server, world, page_factory, sc
     screenshot(page, f"analytics-index-{suffix}")
     if lang == "en":
         assert not CJK.search(" ".join(page.locator("#parts th, h2").all_inner_texts()))
+
+
+@pytest.mark.parametrize("lang, phone", [("zh-CN", False), ("zh-CN", True), ("en", False),
+                                         ("en", True)])  # fmt: skip
+def test_risk_map_draws_offline_and_drills_down(live_server, world, page_factory, screenshot,
+                                                lang, phone):  # fmt: skip
+    from fengqiao.regions.synthetic import synthesize_county  # noqa: PLC0415 test data only
+
+    synthesize_county(world.county)
+    page = page_factory(lang, phone=phone)
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if "127.0.0.1" not in r.url
+            and "localhost" not in r.url and not r.url.startswith("data:") else None)  # fmt: skip
+    log_in(page, live_server.url, "leader")
+    page.goto(f"{live_server.url}/analytics/map/?region={world.county.code}&metric=index")
+    page.wait_for_selector("#risk-map[data-drawn='1'] canvas")
+    size = page.evaluate("(() => { const c = document.querySelector('#risk-map canvas');"
+                         " return [c.width, c.height]; })()")  # fmt: skip
+    assert size[0] > 0 and size[1] > 0
+    assert not outside  # no tiles, no fonts, nothing from the internet
+    fits_the_screen(page)
+    suffix = f"{'en' if lang == 'en' else 'zh'}{'-phone' if phone else ''}"
+    screenshot(page, f"analytics-map-{suffix}")
+    if lang == "en":
+        assert not CJK.search(" ".join(page.locator("h1 ~ form label, .tabs a").all_inner_texts()))

@@ -46,7 +46,7 @@
       else if (byCode[p.name]) window.location.href = el.dataset.next.replace("CODE", encodeURIComponent(p.name));
     });
     window.addEventListener("resize", function () { chart.resize(); });
-    if (summary) summary.textContent = features.length + " · " + (d.points || []).length;
+    if (summary) summary.textContent = el.dataset.labelAreas + "：" + features.length + " · " + el.dataset.labelPoints + "：" + (d.points || []).length;
     el.dataset.drawn = "1";
   });
 })();
