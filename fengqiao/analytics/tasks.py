@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils import timezone
 
-from fengqiao.analytics import stability, warning
+from fengqiao.analytics import report, stability, warning
 
 
 @task()
@@ -19,3 +19,9 @@ def warning_scan_task() -> dict:
     """Spike detection for the last complete month (alerts are sent once each)."""
     result = warning.scan(warning.last_complete_month(timezone.localdate()))
     return {"tests": result.tests, "alerts": len(result.alerts)}
+
+
+@task()
+def monthly_report_task() -> dict:
+    """Tell each center's leaders that last month's report is ready (once a month each)."""
+    return {"messages": report.announce_monthly_reports(timezone.localdate())}

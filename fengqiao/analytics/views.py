@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fengqiao.analytics import riskmap, stability, warning
+from fengqiao.analytics import report, riskmap, stability, warning
 from fengqiao.analytics.selectors import (
     PERIODS,
     dashboard,
@@ -292,3 +292,27 @@ def map_json(request: HttpRequest) -> JsonResponse:
         region, parse_filters(request.GET), request.GET.get("metric", "cases"), request.user
     )
     return JsonResponse(data)
+
+
+@login_required
+def report_view(request: HttpRequest) -> HttpResponse:
+    """The monthly report: a page with the month picker, or the file (?format=xlsx|pdf)."""
+    region = _region(request)
+    month = _month(request, warning.last_complete_month(timezone.localdate()))
+    fmt = request.GET.get("format", "")
+    if fmt not in ("xlsx", "pdf"):
+        return render(
+            request,
+            "analytics/report.html",
+            {"region": region, "month": month, "r": report.month_report(region, month)},
+        )
+    r = report.month_report(region, month)
+    name = f"report-{region.code}-{month:%Y-%m}.{fmt}"
+    if fmt == "xlsx":
+        body = report.to_excel(r)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, kind = report.to_pdf(r), "application/pdf"
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
