@@ -12,6 +12,7 @@ urlpatterns = [
     path("index/weights/", views.weights_update, name="weights"),
     path("map/", views.map_page, name="map"),
     path("map/data.json", views.map_json, name="map_data"),
+    path("hot/", views.hot_page, name="hot"),
     path("report/", views.report_view, name="report"),
     path("warnings/", views.warnings_page, name="warnings"),
     path("warnings/data.json", views.warnings_json, name="warnings_data"),

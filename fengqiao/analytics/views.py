@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fengqiao.analytics import report, riskmap, stability, warning
+from fengqiao.analytics import hotissues, report, riskmap, stability, warning
 from fengqiao.analytics.selectors import (
     PERIODS,
     dashboard,
@@ -316,3 +316,17 @@ def report_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def hot_page(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    return render(
+        request,
+        "analytics/hot.html",
+        {
+            "region": region,
+            "clusters": hotissues.hot_issues(region, request.user),
+            "max_cases": hotissues.MAX_CASES,
+        },
+    )
