@@ -4,10 +4,12 @@ Chinese and English. Screenshots land in docs/screenshots/analytics-*.png."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from fengqiao.analytics import stability
 from fengqiao.analytics.rollups import rebuild
 from fengqiao.cases.choices import Channel, Status
+from fengqiao.regions.synthetic import synthesize_county
 
 from ._workbench_helpers import CJK, fits_the_screen, log_in, make_world
 
@@ -72,8 +74,6 @@ def test_level_figures_drill_down_and_index(live_server, world, page_factory, sc
                                          ("en", True)])  # fmt: skip
 def test_risk_map_draws_offline_and_drills_down(live_server, world, page_factory, screenshot,
                                                 lang, phone):  # fmt: skip
-    from fengqiao.regions.synthetic import synthesize_county  # noqa: PLC0415 test data only
-
     synthesize_county(world.county)
     page = page_factory(lang, phone=phone)
     outside: list[str] = []
@@ -91,3 +91,32 @@ def test_risk_map_draws_offline_and_drills_down(live_server, world, page_factory
     screenshot(page, f"analytics-map-{suffix}")
     if lang == "en":
         assert not CJK.search(" ".join(page.locator("h1 ~ form label, .tabs a").all_inner_texts()))
+
+
+@pytest.mark.parametrize("lang, phone", [("zh-CN", False), ("en", True)])
+def test_warnings_hot_issues_and_report_pages(live_server, world, page_factory, screenshot,
+                                              lang, phone):  # fmt: skip
+    cache.clear()
+    for i in range(3):
+        world.register(title=f"丽发新城搅拌站噪音扰民{i}", description="丽发新城小区旁边建搅拌站，"
+                       "彻夜施工噪音粉尘严重。", phone=f"1380013800{i}")  # fmt: skip
+    page = page_factory(lang, phone=phone)
+    log_in(page, live_server.url, "leader")
+    suffix = f"{'en' if lang == 'en' else 'zh'}{'-phone' if phone else ''}"
+    page.goto(f"{live_server.url}/analytics/hot/?region={world.county.code}")
+    assert page.locator("#hot > li").count() >= 1
+    assert "丽发新城搅拌站" in page.locator("#hot").inner_text()
+    fits_the_screen(page)
+    screenshot(page, f"analytics-hot-{suffix}")
+    page.goto(f"{live_server.url}/analytics/warnings/?region={world.county.code}")
+    assert page.locator("#lowest tbody tr").count() >= 1 or page.locator(".empty").count()
+    fits_the_screen(page)
+    screenshot(page, f"analytics-warnings-{suffix}")
+    page.goto(f"{live_server.url}/analytics/report/?region={world.county.code}")
+    with page.expect_download() as download:
+        page.locator("#xlsx").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    fits_the_screen(page)
+    screenshot(page, f"analytics-report-{suffix}")
+    if lang == "en":
+        assert not CJK.search(" ".join(page.locator(".tabs a, #summary th").all_inner_texts()))
