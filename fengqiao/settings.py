@@ -254,6 +254,9 @@ FENGQIAO_PERIODIC_JOBS = [
     ("followup_sweep", "fengqiao.followup.tasks.followup_sweep_task", 3600),
     ("grid_visit_sweep", "fengqiao.grid.tasks.sweep_missed_visits_task", 3600),
     ("webhook_retry", "fengqiao.integrations.tasks.retry_deliveries_task", 60),
+    ("stability_index", "fengqiao.analytics.tasks.compute_index_task", 600),
+    ("early_warning", "fengqiao.analytics.tasks.warning_scan_task", 86400),
+    ("monthly_report", "fengqiao.analytics.tasks.monthly_report_task", 86400),
 ]
 # Notifications: senders by dotted path (LogBackend for development, HttpGatewayBackend for
 # production) and the gateways' URL, token, timeout and extra JSON fields.

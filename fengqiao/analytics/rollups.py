@@ -17,15 +17,26 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from fengqiao.analytics.models import CaseRollupState, RollupCount
+from fengqiao.analytics.models import (
+    CELL_MEASURES,
+    CaseRollupState,
+    IndexDirty,
+    RollupCell,
+    RollupCount,
+)
 from fengqiao.cases.models import Case, CaseEvent
 from fengqiao.regions.models import PATH_SEP
 
-DIMENSIONS = ("status", "category", "risk", "tier", "satisfaction", "on_time", "settled")
+DIMENSIONS = (
+    "status", "category", "risk", "tier", "satisfaction", "on_time", "settled", "channel",
+    "overdue",
+)  # fmt: skip
 CASE_FIELDS = (
     "id", "scope_path", "registered_at", "status", "category_id", "risk_level", "tier_level",
-    "satisfaction", "resolved_at", "deadline", "settled_level",
+    "satisfaction", "resolved_at", "deadline", "settled_level", "channel", "is_overdue",
+    "region_path", "risk_factors",
 )  # fmt: skip
+SETTLED_STATUSES = ("resolved", "closed", "archived")
 
 
 def rollup_path(scope_path: str) -> str:
@@ -60,7 +71,95 @@ def case_values(case: Case) -> dict[str, str]:
         "on_time": on_time(case.resolved_at, case.deadline),
         # The level of the unit that settled it (5 village, 4 township, 3 county ...).
         "settled": str(case.settled_level) if case.settled_level else "",
+        "channel": case.channel or "",
+        "overdue": "1" if case.is_overdue else "",
     }
+
+
+def _factor_codes(case: Case) -> set[str]:
+    return {f.get("code") for f in (case.risk_factors or []) if isinstance(f, dict)}
+
+
+def cell_measures(case: Case) -> list[int]:
+    """What the case adds to its cell, in CELL_MEASURES order (each 0 or 1).
+
+    ``repeat``: the registration found earlier appeals of the same applicant or place;
+    ``violent`` (民转刑风险): a red case whose risk words fired (threats, weapons, 报复…)."""
+    codes = _factor_codes(case)
+    timing = on_time(case.resolved_at, case.deadline)
+    level = case.settled_level or 0
+    flags = {
+        "total": True,
+        "red": case.risk_level == "red",
+        "yellow": case.risk_level == "yellow",
+        "settled": case.status in SETTLED_STATUSES,
+        "on_time": timing == "on_time",
+        "late": timing == "late",
+        "satisfied": case.satisfaction == "satisfied",
+        "rated": bool(case.satisfaction),
+        "overdue": bool(case.is_overdue),
+        "repeat": "repeat" in codes,
+        "violent": case.risk_level == "red" and "words" in codes,
+        "settled_village": level >= 5,
+        "settled_township": level == 4,
+        "settled_above": 0 < level <= 3,
+    }
+    return [int(flags[m]) for m in CELL_MEASURES]
+
+
+def case_cell(case: Case) -> dict:
+    return {
+        "path": case.region_path,
+        "category": case.category_id or 0,
+        "channel": case.channel or "",
+        "m": cell_measures(case),
+    }
+
+
+def _apply_cells(deltas: dict[tuple[str, dt.date, int, str], list[int]]) -> None:
+    """Add measure deltas to their cells (one upsert, key order) and mark the (path, month)
+    pairs whose 平安稳定指数 must be computed again."""
+    rows = sorted((k, d) for k, d in deltas.items() if any(d))
+    if not rows:
+        return
+    table = RollupCell._meta.db_table
+    cols = ", ".join(CELL_MEASURES)
+    marks = ", ".join(["(" + ", ".join(["%s"] * (4 + len(CELL_MEASURES))) + ")"] * len(rows))
+    params: list = []
+    for (path, month, category, channel), delta in rows:
+        params += [path, month, category, channel, *delta]
+    sets = ", ".join(f"{m} = {table}.{m} + EXCLUDED.{m}" for m in CELL_MEASURES)
+    dirty = sorted({(path, month) for (path, month, _c, _ch), _d in rows})
+    dirty_table = IndexDirty._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (path, month, category, channel, {cols}) VALUES {marks} "
+            f"ON CONFLICT (path, month, category, channel) DO UPDATE SET {sets}",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {dirty_table} (path, month) VALUES "
+            + ", ".join(["(%s, %s)"] * len(dirty))
+            + " ON CONFLICT (path, month) DO UPDATE SET batch = NULL",
+            [x for pair in dirty for x in pair],
+        )
+
+
+def _cell_deltas(old: dict, old_month: dt.date | None, new: dict, month: dt.date) -> dict:
+    deltas: dict[tuple[str, dt.date, int, str], list[int]] = {}
+
+    def add(cell: dict, cell_month: dt.date, sign: int) -> None:
+        for p in rollup_paths(cell["path"]):
+            key = (p, cell_month, int(cell["category"]), cell["channel"])
+            row = deltas.setdefault(key, [0] * len(CELL_MEASURES))
+            for i, v in enumerate(cell["m"]):
+                row[i] += sign * v
+
+    if old and old_month is not None:
+        add(old, old_month, -1)
+    if new:
+        add(new, month, +1)
+    return deltas
 
 
 def _apply(deltas: dict[tuple[str, dt.date, str, str], int]) -> None:
@@ -82,15 +181,18 @@ def _apply(deltas: dict[tuple[str, dt.date, str, str], int]) -> None:
         )
 
 
-def _insert_state(case_id: int, path: str, month: dt.date, values: dict[str, str]) -> bool:
+def _insert_state(
+    case_id: int, path: str, month: dt.date, values: dict[str, str], cell: dict
+) -> bool:
     """Record a case's first contribution; False when another refresh recorded it first."""
     table = CaseRollupState._meta.db_table
     cast = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO {table} (case_id, path, month, "values") VALUES (%s, %s, %s, {cast}) '
+            f'INSERT INTO {table} (case_id, path, month, "values", cell) '
+            f"VALUES (%s, %s, %s, {cast}, {cast}) "
             "ON CONFLICT (case_id) DO NOTHING RETURNING case_id",
-            [case_id, path, month, json.dumps(values)],
+            [case_id, path, month, json.dumps(values), json.dumps(cell)],
         )
         return cursor.fetchone() is not None
 
@@ -109,9 +211,10 @@ def refresh_case(case_id: int) -> bool:
         month_of(case.registered_at),
         case_values(case),
     )
+    cell = case_cell(case)
     state = CaseRollupState.objects.select_for_update().filter(case_id=case_id).first()
     if state is None:
-        if _insert_state(case_id, path, month, values):
+        if _insert_state(case_id, path, month, values, cell):
             _apply(
                 {
                     (p, month, dimension, value): 1
@@ -120,10 +223,14 @@ def refresh_case(case_id: int) -> bool:
                     for p in rollup_paths(path)
                 }
             )
+            _apply_cells(_cell_deltas({}, None, cell, month))
             return True
         state = CaseRollupState.objects.select_for_update().get(case_id=case_id)
-    if state.path == path and state.month == month and state.values == values:
+    same_cell = state.cell == cell and state.month == month
+    if state.path == path and state.month == month and state.values == values and same_cell:
         return False
+    if not same_cell:
+        _apply_cells(_cell_deltas(state.cell, state.month, cell, month))
     deltas: dict[tuple[str, dt.date, str, str], int] = {}
     for dimension in DIMENSIONS:
         old = state.values.get(dimension) if state.path else None
@@ -139,8 +246,8 @@ def refresh_case(case_id: int) -> bool:
                 key = (p, month, dimension, new)
                 deltas[key] = deltas.get(key, 0) + 1
     _apply(deltas)
-    state.path, state.month, state.values = path, month, values
-    state.save(update_fields=["path", "month", "values"])
+    state.path, state.month, state.values, state.cell = path, month, values, cell
+    state.save(update_fields=["path", "month", "values", "cell"])
     return True
 
 
@@ -157,7 +264,9 @@ def rebuild() -> int:
         return _rebuild_sql()
     RollupCount.objects.all().delete()
     CaseRollupState.objects.all().delete()
+    RollupCell.objects.all().delete()
     counts: dict[tuple, int] = {}
+    cells: dict[tuple, list[int]] = {}
     states = []
     qs = Case.objects.only(*CASE_FIELDS).order_by("id")
     for case in qs.iterator(chunk_size=5000):
@@ -166,7 +275,14 @@ def rebuild() -> int:
             month_of(case.registered_at),
             case_values(case),
         )
-        states.append(CaseRollupState(case_id=case.pk, path=path, month=month, values=values))
+        cell = case_cell(case)
+        states.append(
+            CaseRollupState(case_id=case.pk, path=path, month=month, values=values, cell=cell)
+        )
+        for key, delta in _cell_deltas({}, None, cell, month).items():
+            row = cells.setdefault(key, [0] * len(CELL_MEASURES))
+            for i, v in enumerate(delta):
+                row[i] += v
         for dimension, value in values.items():
             if value != "":
                 for p in rollup_paths(path):
@@ -183,7 +299,31 @@ def rebuild() -> int:
         ],
         batch_size=5000,
     )
+    RollupCell.objects.bulk_create(
+        [
+            RollupCell(
+                path=p,
+                month=m,
+                category=c,
+                channel=ch,
+                **dict(zip(CELL_MEASURES, row, strict=True)),
+            )
+            for (p, m, c, ch), row in cells.items()
+        ],
+        batch_size=2000,
+    )
+    _mark_all_dirty()
     return len(counts)
+
+
+def _mark_all_dirty() -> None:
+    """After a rebuild every (path, month) with cells needs its index computed."""
+    IndexDirty.objects.all().delete()
+    table, cells = IndexDirty._meta.db_table, RollupCell._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (path, month) SELECT DISTINCT path, month FROM {cells}"
+        )
 
 
 def _rebuild_sql() -> int:
@@ -194,11 +334,14 @@ def _rebuild_sql() -> int:
     counts = RollupCount._meta.db_table
     cases = Case._meta.db_table
     sep = PATH_SEP
+    cells = RollupCell._meta.db_table
+    measures = ", ".join(f"({sql})::int" for sql in _MEASURE_SQL)
+    sums = ", ".join(f"sum((s.cell->'m'->>{i})::int)" for i in range(len(CELL_MEASURES)))
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {counts}, {state}")
+        cursor.execute(f"TRUNCATE {counts}, {state}, {cells}")
         cursor.execute(
             f"""
-            INSERT INTO {state} (case_id, path, month, "values")
+            INSERT INTO {state} (case_id, path, month, "values", cell)
             SELECT id,
                    CASE WHEN array_length(codes, 1) > 3
                         THEN array_to_string(codes[1:3], %(sep)s) || %(sep)s
@@ -213,7 +356,14 @@ def _rebuild_sql() -> int:
                        'on_time', CASE WHEN resolved_at IS NULL OR deadline IS NULL THEN ''
                                        WHEN resolved_at <= deadline THEN 'on_time'
                                        ELSE 'late' END,
-                       'settled', COALESCE(settled_level::text, ''))
+                       'settled', COALESCE(settled_level::text, ''),
+                       'channel', COALESCE(channel, ''),
+                       'overdue', CASE WHEN is_overdue THEN '1' ELSE '' END),
+                   jsonb_build_object(
+                       'path', region_path,
+                       'category', COALESCE(category_id, 0),
+                       'channel', COALESCE(channel, ''),
+                       'm', jsonb_build_array({measures}))
             FROM (SELECT *, string_to_array(rtrim(scope_path, %(sep)s), %(sep)s) AS codes
                   FROM {cases}) c
             """,
@@ -235,8 +385,41 @@ def _rebuild_sql() -> int:
             {"sep": sep},
         )
         written = cursor.rowcount
+        cursor.execute(
+            f"""
+            INSERT INTO {cells} (path, month, category, channel, {", ".join(CELL_MEASURES)})
+            SELECT array_to_string(s.codes[1:l], %(sep)s) || %(sep)s, s.month,
+                   (s.cell->>'category')::int, s.cell->>'channel', {sums}
+            FROM (SELECT string_to_array(rtrim(cell->>'path', %(sep)s), %(sep)s) AS codes,
+                         month, cell FROM {state}) s
+            CROSS JOIN LATERAL generate_series(1, array_length(s.codes, 1)) l
+            GROUP BY 1, 2, 3, 4
+            """,
+            {"sep": sep},
+        )
         cursor.execute(f"ANALYZE {counts}")
-        return written
+        cursor.execute(f"ANALYZE {cells}")
+    _mark_all_dirty()
+    return written
+
+
+# The cell measures in SQL over a cases row (same order and meaning as cell_measures).
+_MEASURE_SQL = (
+    "true",
+    "risk_level = 'red'",
+    "risk_level = 'yellow'",
+    "status IN ('resolved', 'closed', 'archived')",
+    "resolved_at IS NOT NULL AND deadline IS NOT NULL AND resolved_at <= deadline",
+    "resolved_at IS NOT NULL AND deadline IS NOT NULL AND resolved_at > deadline",
+    "COALESCE(satisfaction, '') = 'satisfied'",
+    "COALESCE(satisfaction, '') <> ''",
+    "is_overdue",
+    'risk_factors @> \'[{"code": "repeat"}]\'::jsonb',
+    "risk_level = 'red' AND risk_factors @> '[{\"code\": \"words\"}]'::jsonb",
+    "COALESCE(settled_level, 0) >= 5",
+    "COALESCE(settled_level, 0) = 4",
+    "COALESCE(settled_level, 0) BETWEEN 1 AND 3",
+)
 
 
 def group_by_baseline(scope_path: str) -> dict:

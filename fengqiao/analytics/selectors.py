@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fengqiao.analytics.models import RollupCount
+from fengqiao.analytics.models import CELL_MEASURES, RollupCell, RollupCount
 from fengqiao.analytics.rollups import CASE_FIELDS, case_values, month_of
-from fengqiao.cases.choices import Status
+from fengqiao.cases.choices import Channel, Status
 from fengqiao.cases.models import Case, Category
 from fengqiao.cases.selectors import active_memberships
 from fengqiao.core.i18n import pick_name
@@ -209,3 +211,232 @@ def dashboard_regions(user: User) -> list[Region]:
 
 def may_view(user: User, region: Region) -> bool:
     return user.is_superuser or any(region.path.startswith(r.path) for r in dashboard_regions(user))
+
+
+# ---------------------------------------------------------------------------------------
+# Filtered figures by place (the cells): per level, with drill-down and the regions below.
+
+PERIODS = (1, 3, 6, 12, 24, 36)
+
+
+@dataclass(frozen=True)
+class Filters:
+    months: int = 12
+    category: Category | None = None
+    channel: str = ""
+
+    @property
+    def since(self) -> dt.date:
+        return _since(self.months)
+
+    def query(self) -> dict[str, str]:
+        q = {"months": str(self.months)}
+        if self.category is not None:
+            q["category"] = str(self.category.pk)
+        if self.channel:
+            q["channel"] = self.channel
+        return q
+
+
+def parse_filters(params) -> Filters:
+    """Filters from query parameters; anything unknown falls back to the default."""
+    raw = str(params.get("months") or "12")
+    months = int(raw) if raw.isdigit() and int(raw) in PERIODS else 12
+    category = None
+    cat = str(params.get("category") or "")
+    if cat.isdigit():
+        category = Category.objects.filter(pk=int(cat)).first()
+    channel = str(params.get("channel") or "")
+    if channel not in Channel.values:
+        channel = ""
+    return Filters(months=months, category=category, channel=channel)
+
+
+def cells_of(paths: list[str], f: Filters, since: dt.date | None = None) -> QuerySet:
+    qs = RollupCell.objects.filter(path__in=paths, month__gte=since or f.since)
+    if f.category is not None:
+        qs = qs.filter(category__in=_category_ids(f.category))
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    return qs.order_by()
+
+
+def _category_ids(category: Category) -> list[int]:
+    return list(
+        Category.objects.filter(path__startswith=category.path).values_list("pk", flat=True)
+    )
+
+
+def _sums(qs: QuerySet, *group: str) -> list[dict]:
+    return list(qs.values(*group).annotate(**{m: Sum(m) for m in CELL_MEASURES}))
+
+
+def _rate(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+@dataclass
+class Figures:
+    """The measures of a set of cells, with the rates a leader reads."""
+
+    m: dict[str, int]
+
+    def __getattr__(self, name: str) -> int:
+        if name in CELL_MEASURES:
+            return self.m.get(name) or 0
+        raise AttributeError(name)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return _rate(self.settled, self.total)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.on_time, self.on_time + self.late)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _rate(self.satisfied, self.rated)
+
+    @property
+    def red_share(self) -> float | None:
+        return _rate(self.red, self.total)
+
+    @property
+    def village_share(self) -> float | None:
+        done = self.settled_village + self.settled_township + self.settled_above
+        return _rate(self.settled_village, done)
+
+    @property
+    def township_share(self) -> float | None:
+        done = self.settled_village + self.settled_township + self.settled_above
+        return _rate(self.settled_village + self.settled_township, done)
+
+    def as_dict(self) -> dict:
+        return {
+            **{m: getattr(self, m) for m in CELL_MEASURES},
+            "resolution_rate": self.resolution_rate,
+            "on_time_rate": self.on_time_rate,
+            "satisfaction_rate": self.satisfaction_rate,
+            "red_share": self.red_share,
+            "village_share": self.village_share,
+            "township_share": self.township_share,
+        }
+
+
+def _figures(rows: list[dict]) -> Figures:
+    m = dict.fromkeys(CELL_MEASURES, 0)
+    for row in rows:
+        for k in CELL_MEASURES:
+            m[k] += row.get(k) or 0
+    return Figures(m)
+
+
+def _change(now: int, before: int) -> float | None:
+    return round((now - before) / before, 4) if before else None
+
+
+@dataclass
+class LevelView:
+    region: Region
+    filters: Filters
+    figures: Figures
+    by_month: dict[str, int]
+    by_category: list[tuple[Category | None, int]]
+    by_channel: list[tuple[str, str, int]]
+    children: list[tuple[Region, Figures]]
+    month_on_month: float | None
+    year_on_year: float | None
+    this_month: str
+
+    def as_dict(self) -> dict:
+        return {
+            "region": self.region.code,
+            "region_name": self.region.full_name,
+            "filters": self.filters.query(),
+            "figures": self.figures.as_dict(),
+            "by_month": self.by_month,
+            "by_category": [
+                {"id": c.pk if c else 0, "name": pick_name(c.name, c.name_en) if c else "—", "n": n}
+                for c, n in self.by_category
+            ],
+            "by_channel": [{"code": c, "name": name, "n": n} for c, name, n in self.by_channel],
+            "children": [{"code": r.code, "name": r.name, **f.as_dict()} for r, f in self.children],
+            "month_on_month": self.month_on_month,
+            "year_on_year": self.year_on_year,
+            "this_month": self.this_month,
+        }
+
+
+def _months_back(month: dt.date, n: int) -> dt.date:
+    for _i in range(n):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return month
+
+
+def level_view(region: Region, f: Filters) -> LevelView:
+    """The filtered figures of a region by place: totals and rates, the monthly trend with
+    month-on-month and year-on-year change of the latest month, top categories, channels, and
+    the same figures for each region directly below. Reads the cells only (one path per
+    query, plus the children's paths)."""
+    rows = _sums(cells_of([region.path], f), "month", "category", "channel")
+    figures = _figures(rows)
+    by_month_d: dict[dt.date, int] = {}
+    by_cat: dict[int, int] = {}
+    by_channel: dict[str, int] = {}
+    for row in rows:
+        by_month_d[row["month"]] = by_month_d.get(row["month"], 0) + row["total"]
+        by_cat[row["category"]] = by_cat.get(row["category"], 0) + row["total"]
+        by_channel[row["channel"]] = by_channel.get(row["channel"], 0) + row["total"]
+    this = timezone.localdate().replace(day=1)
+    trend = {
+        r["month"]: r["total"]
+        for r in _sums(cells_of([region.path], f, since=_months_back(this, 12)), "month")
+    }
+    cats = Category.objects.in_bulk([k for k in by_cat if k])
+    labels = dict(Channel.choices)
+    children = list(region.children.order_by("code")[:100])
+    child_rows: dict[str, list[dict]] = {}
+    for row in _sums(cells_of([c.path for c in children], f), "path"):
+        child_rows.setdefault(row["path"], []).append(row)
+    return LevelView(
+        region=region,
+        filters=f,
+        figures=figures,
+        by_month={f"{m:%Y-%m}": n for m, n in sorted(by_month_d.items()) if n},
+        by_category=sorted(((cats.get(k), n) for k, n in by_cat.items() if n), key=lambda x: -x[1])[
+            :10
+        ],
+        by_channel=sorted(
+            ((c, str(labels.get(c, c or "—")), n) for c, n in by_channel.items() if n),
+            key=lambda x: -x[2],
+        ),
+        children=sorted(
+            ((c, _figures(child_rows.get(c.path, []))) for c in children),
+            key=lambda x: (-x[1].total, x[0].code),
+        ),
+        month_on_month=_change(trend.get(this, 0), trend.get(_months_back(this, 1), 0)),
+        year_on_year=_change(trend.get(this, 0), trend.get(_months_back(this, 12), 0)),
+        this_month=f"{this:%Y-%m}",
+    )
+
+
+def drill_url(region: Region, f: Filters | None = None, **params: object) -> str:
+    """The workbench case list showing the cases behind a figure (the same filters as the
+    dashboard: region by place, category, channel, period, plus the figure's own)."""
+    query: dict[str, object] = {"region": region.code}
+    if f is not None:
+        query["date_from"] = f.since.isoformat()
+        if f.category is not None:
+            query["category"] = f.category.pk
+        if f.channel:
+            query["channel"] = f.channel
+    query.update({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{reverse('workbench:cases')}?{urlencode(query)}"
+
+
+def month_range(month: str) -> tuple[str, str]:
+    """The first and last day of a 'YYYY-MM' month as ISO dates (for a month's drill-down)."""
+    start = dt.date.fromisoformat(f"{month}-01")
+    end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return start.isoformat(), end.isoformat()

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from fengqiao.api import errors
 from fengqiao.api.auth import AUTH
 from fengqiao.api.routers import (
+    analytics,
     cases,
     grid,
     integrations,
@@ -42,3 +43,4 @@ api.add_router("", mediation.router)
 api.add_router("", mediation.public)
 api.add_router("", participation.router)
 api.add_router("", integrations.router)
+api.add_router("", analytics.router)

@@ -22,6 +22,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("mediation (directory, rooms, sessions, agreements, packages, transfers)", "mediation"),
     ("participation (clues, points, deliberation, notices, 普法, 平安创建)", "participation"),
     ("integrations (partners, transfers, signals, webhooks, cameras, an import)", "integrations"),
+    ("analytics (populations, 平安稳定指数, early warnings)", "analytics"),
 ]
 
 

@@ -34,7 +34,7 @@ def test_overview_draws_its_charts_at_once(live_server, world, page_factory, scr
     sizes = page.evaluate(
         "[...document.querySelectorAll('.chart canvas')].map(c => [c.width, c.height])"
     )
-    assert len(sizes) == 4 and all(w > 0 and h > 0 for w, h in sizes)
+    assert len(sizes) == 7 and all(w > 0 and h > 0 for w, h in sizes)  # 4 + 3 by place
     fits_the_screen(page)
     heading = page.locator("h1").inner_text()
     if lang == "en":

@@ -36,3 +36,34 @@
       }) }]
   });
 })();
+// The figures by place: every bar opens the case list behind it.
+(function () {
+  var el = document.getElementById("level-data");
+  if (!el || !window.echarts) return;
+  var d = JSON.parse(el.textContent);
+  function draw(id, option, onClick) {
+    var node = document.getElementById(id);
+    if (!node) return;
+    var chart = echarts.init(node);
+    option.animation = false;
+    chart.setOption(option);
+    if (onClick) chart.on("click", onClick);
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  var months = Object.keys(d.by_month);
+  draw("chart-level-month", {
+    tooltip: {}, grid: { left: 40, right: 10, top: 10, bottom: 30 },
+    xAxis: { type: "category", data: months }, yAxis: { type: "value", minInterval: 1 },
+    series: [{ type: "bar", data: months.map(function (m) { return d.by_month[m]; }), itemStyle: { color: "#2f6fdf" }, cursor: "pointer" }]
+  }, function (p) { var u = d.month_links[p.name]; if (u) window.location = u; });
+  var cats = d.by_category.slice().reverse();
+  draw("chart-level-category", {
+    tooltip: {}, grid: { left: 8, right: 16, top: 10, bottom: 20, containLabel: true },
+    xAxis: { type: "value", minInterval: 1 }, yAxis: { type: "category", data: cats.map(function (c) { return c.name; }) },
+    series: [{ type: "bar", data: cats.map(function (c) { return { value: c.n, id: String(c.id) }; }), itemStyle: { color: "#3d7d6b" } }]
+  }, function (p) { var u = d.category_links[cats[p.dataIndex].id]; if (u) window.location = u; });
+  draw("chart-level-channel", {
+    tooltip: {}, series: [{ type: "pie", radius: ["35%", "65%"],
+      data: d.by_channel.map(function (c) { return { name: c.name, value: c.n }; }) }]
+  });
+})();
