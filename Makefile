@@ -71,11 +71,16 @@ browser-deps:
 		else echo "chromium not found: browser tests will be skipped (apt-get install chromium fonts-noto-cjk)"; fi; \
 	fi
 
+# The apps whose types mypy checks (the bottom of the stack).
+TYPED := fengqiao/core fengqiao/cases fengqiao/intake
+
 test: setup messages browser-deps
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run -v1
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy $(TYPED)
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider
 
 test-fast: setup
@@ -84,6 +89,8 @@ test-fast: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy $(TYPED)
 
 format: setup
 	$(VENV)/bin/ruff format .

@@ -176,13 +176,9 @@ def generate(n_cases: int, seed: int = 2026, now: dt.datetime | None = None) -> 
     )  # fmt: skip
     from fengqiao.core import crypto
     from fengqiao.deadlines.models import CaseTimer
+    from fengqiao.followup.models import VisitTask
     from fengqiao.regions.models import Level, Region
     from fengqiao.supervision.models import SupervisionOrder
-
-    try:
-        from fengqiao.followup.models import VisitTask
-    except ImportError:  # pragma: no cover
-        VisitTask = None
 
     rng = random.Random(seed)
     now = now or timezone.now()
@@ -204,8 +200,7 @@ def generate(n_cases: int, seed: int = 2026, now: dt.datetime | None = None) -> 
     writers = {
         m: Writer(m) for m in (Case, Party, CaseEvent, CaseAssignment, SupervisionOrder, CaseTimer)
     }
-    if VisitTask is not None:
-        writers[VisitTask] = Writer(VisitTask)
+    writers[VisitTask] = Writer(VisitTask)
     seqs: dict[tuple[str, dt.date], int] = {}
     phone_pool = [
         f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
@@ -361,7 +356,7 @@ def generate(n_cases: int, seed: int = 2026, now: dt.datetime | None = None) -> 
                                                      limit, last_sweep))  # fmt: skip
                     timer_id += 1
                     counts["timers"] += 1
-            if VisitTask is not None and status in ("closed", "archived"):
+            if status in ("closed", "archived"):
                 writers[VisitTask].add({
                     "id": task_id, "case_id": case_id, "center_id": center.pk,
                     "status": "pending" if status == "closed" else "done",

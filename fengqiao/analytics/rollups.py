@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -188,7 +189,6 @@ def rebuild() -> int:
 def _rebuild_sql() -> int:
     """``rebuild`` in two INSERT ... SELECT statements (PostgreSQL): the same rows, computed in
     the database, about a minute for ten million cases instead of an hour through Python."""
-    from django.conf import settings
 
     state = CaseRollupState._meta.db_table
     counts = RollupCount._meta.db_table

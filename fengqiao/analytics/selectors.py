@@ -14,6 +14,7 @@ from fengqiao.analytics.models import RollupCount
 from fengqiao.analytics.rollups import CASE_FIELDS, case_values, month_of
 from fengqiao.cases.choices import Status
 from fengqiao.cases.models import Case, Category
+from fengqiao.cases.selectors import active_memberships
 from fengqiao.core.i18n import pick_name
 from fengqiao.org.choices import UnitKind
 from fengqiao.org.models import User
@@ -199,7 +200,6 @@ def dashboard(region: Region, *, months: int | None = 12) -> Dashboard:
 
 def dashboard_regions(user: User) -> list[Region]:
     """The regions whose dashboard this user may open: their centers' regions."""
-    from fengqiao.cases.selectors import active_memberships
 
     regions = {m.unit.region for m in active_memberships(user) if m.unit.kind == UnitKind.CENTER}
     if user.is_superuser and not regions:

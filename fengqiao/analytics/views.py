@@ -7,9 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from fengqiao.analytics.selectors import dashboard, dashboard_regions, may_view
-from fengqiao.cases.choices import Status
+from fengqiao.cases.choices import RiskLevel, Status
 from fengqiao.core.i18n import pick_name
 from fengqiao.regions.models import Region
+from fengqiao.routing.risk import active_scheme
 
 
 def _region(request: HttpRequest) -> Region:
@@ -27,8 +28,6 @@ def _region(request: HttpRequest) -> Region:
 
 def _risk_labels() -> tuple[dict[str, str], dict[str, str]]:
     """Names and colours of the configured risk levels (translated for the built-in ones)."""
-    from fengqiao.cases.choices import RiskLevel
-    from fengqiao.routing.risk import active_scheme
 
     builtin = {level.value: str(level.label) for level in RiskLevel}
     levels = active_scheme().levels

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import AfterValidator, Field, StringConstraints
 
@@ -31,8 +32,6 @@ def _sane_datetime(value: dt.datetime) -> dt.datetime:
     if not 1970 <= value.year <= 9000:
         raise ValueError("datetime out of range")
     if value.tzinfo is None:
-        from django.utils import timezone
-
         value = timezone.make_aware(value)
     return value
 

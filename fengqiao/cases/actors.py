@@ -32,7 +32,6 @@ _TOKEN = object()
 SWEEP_MODULES = frozenset(
     {
         "fengqiao.deadlines.services",
-        "fengqiao.supervision.rules",
         "fengqiao.supervision.services",
         "fengqiao.followup.services",
         "fengqiao.routing.services",
@@ -43,7 +42,6 @@ SWEEP_PACKAGES = ("fengqiao.demo.",)
 CITIZEN_MODULES = frozenset(
     {
         "fengqiao.followup.services",
-        "fengqiao.portal.services",
         "fengqiao.intake.services",
         "fengqiao.mediation.services.common",
     }

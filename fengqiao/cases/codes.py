@@ -50,6 +50,32 @@ def check_code(text: str) -> str:
     return code
 
 
+def mistyped_code(text: str) -> str | None:
+    """The normalized text when it has a code's shape but its check character does not match
+    (one character mistyped, or two swapped); None otherwise."""
+    code = normalize_code(text)
+    if CODE_RE.match(code) and mod11_2_check(code[:19]) != code[19]:
+        return code
+    return None
+
+
+def near_codes(text: str) -> list[str]:
+    """The valid codes one slip away from ``text``: one character changed, or two neighbours
+    swapped. The check character catches every such slip, and the few codes it allows are
+    the candidates for what was meant."""
+    code = normalize_code(text)
+    if len(code) != 20:
+        return []
+    found: set[str] = set()
+    for i in range(20):
+        for ch in "0123456789X" if i == 19 else "0123456789":
+            if ch != code[i]:
+                found.add(code[:i] + ch + code[i + 1 :])
+        if i < 19 and code[i] != code[i + 1]:
+            found.add(code[:i] + code[i + 1] + code[i] + code[i + 2 :])
+    return sorted(c for c in found if is_valid_code(c))
+
+
 def next_sequence(county_code: str, day: dt.date) -> int:
     """Take the next sequence number for a county and day.
 
@@ -58,12 +84,15 @@ def next_sequence(county_code: str, day: dt.date) -> int:
     """
     table = CodeSequence._meta.db_table
     # Rows a registration queued before taking the number go in the same round trip.
-    (value,) = inserts.fetchone(
+    row = inserts.fetchone(
         f"INSERT INTO {table} (county_code, day, last_value) VALUES (%s, %s, 1) "
         f"ON CONFLICT (county_code, day) DO UPDATE SET last_value = {table}.last_value + 1 "
         "RETURNING last_value",
         [county_code, day],
     )
+    if row is None:  # pragma: no cover - an upsert with RETURNING always returns its row
+        raise RuntimeError("the code counter returned no row")
+    (value,) = row
     if value > MAX_SEQUENCE:
         raise OverflowError(f"more than {MAX_SEQUENCE} cases in {county_code} on {day}")
     return int(value)

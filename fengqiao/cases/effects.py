@@ -149,7 +149,8 @@ def return_case(case: Case, move: Move, now: dt.datetime) -> dict[str, Any]:
     data = {"returned_by_unit": case.lead_unit_id}
     if case.lead_unit_id == case.center_id:
         last = case.events.filter(action=Action.DISPATCH).order_by("-seq").first()
-        sender = Unit.objects.filter(pk=(last.data or {}).get("from_center")).first()
+        sent_from = (last.data or {}).get("from_center") if last is not None else None
+        sender = Unit.objects.filter(pk=sent_from).first() if sent_from else None
         if sender is not None:
             case.center = sender
             case.scope_path = sender.region_path

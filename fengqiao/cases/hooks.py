@@ -29,9 +29,12 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils.module_loading import import_string
 
 from fengqiao.cases.models import CaseEvent, EventCursor
+from fengqiao.cases.tasks import handle_case_events
+from fengqiao.core import queueing
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[CaseEvent], None]
@@ -43,7 +46,6 @@ _delivery_override: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 @lru_cache(maxsize=1)
 def handlers() -> tuple[Handler, ...]:
-    from django.utils.module_loading import import_string
 
     return tuple(
         import_string(path) for path in getattr(settings, "FENGQIAO_CASE_EVENT_HANDLERS", ())
@@ -52,7 +54,7 @@ def handlers() -> tuple[Handler, ...]:
 
 def delivery() -> str:
     """``"queue"`` or ``"inline"``: how events reach the handlers now."""
-    return _delivery_override.get() or getattr(settings, "FENGQIAO_CASE_EVENT_DELIVERY", QUEUE)
+    return str(_delivery_override.get() or getattr(settings, "FENGQIAO_CASE_EVENT_DELIVERY", QUEUE))
 
 
 @contextlib.contextmanager
@@ -85,9 +87,6 @@ def schedule(event: CaseEvent) -> None:
     if not handlers():
         return
     if delivery() == QUEUE:
-        from fengqiao.cases.tasks import handle_case_events
-        from fengqiao.core import queueing
-
         queueing.enqueue(handle_case_events, event.case_id, event.seq)
     else:
         transaction.on_commit(lambda: _deliver_inline(event))
@@ -139,7 +138,6 @@ MARK_HANDLED_SQL = (
 
 def mark_all_handled() -> int:
     """Give every case without a cursor one at its last event; return how many."""
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(MARK_HANDLED_SQL)

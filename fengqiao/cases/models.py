@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.cases.choices import (
+    OPEN_STATUSES,
     Action,
     AssignmentRole,
     AssignmentStatus,
@@ -60,13 +62,13 @@ class Category(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
-        parent_path = self.parent.path if self.parent_id else ""
+        parent_path = self.parent.path if self.parent is not None else ""
         self.path = f"{parent_path}{self.code}/"
         super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
-        return self.name if self.parent_id is None else f"{self.parent.name} / {self.name}"
+        return self.name if self.parent is None else f"{self.parent.name} / {self.name}"
 
     @property
     def display_name(self) -> str:
@@ -75,7 +77,7 @@ class Category(models.Model):
 
     @property
     def display_full_name(self) -> str:
-        if self.parent_id is None:
+        if self.parent is None:
             return self.display_name
         return f"{self.parent.display_name} / {self.display_name}"
 
@@ -208,7 +210,6 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        from fengqiao.cases.choices import OPEN_STATUSES
 
         return self.status in OPEN_STATUSES
 
@@ -221,9 +222,9 @@ class Case(models.Model):
             # A bare queryset of the related model holds them (the manager's own, filtered
             # to this case, costs a query build that is never run).
             related = self._meta.get_field(name).related_model
-            qs = models.QuerySet(model=related)
+            qs: models.QuerySet[Any] = models.QuerySet(model=related)
             qs._result_cache = list(values)
-            qs._prefetch_done = True
+            qs._prefetch_done = True  # type: ignore[attr-defined]  # private, as prefetch sets it
             cache[name] = qs
 
     @property

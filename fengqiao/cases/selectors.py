@@ -14,8 +14,9 @@ from django.db.models import Q, QuerySet
 
 from fengqiao.cases import workflow
 from fengqiao.cases.choices import AssignmentRole, AssignmentStatus
+from fengqiao.cases.codes import normalize_code
 from fengqiao.cases.models import Case, CaseAssignment, Category, Party
-from fengqiao.core import refcache
+from fengqiao.core import crypto, refcache
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, Unit, User
 from fengqiao.org.selectors import active_memberships
@@ -190,8 +191,6 @@ def allowed_transitions(
 
 def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
     """Search by code, party phone/ID (exact, via keyed hash), party name, title or text."""
-    from fengqiao.cases.codes import normalize_code
-    from fengqiao.core import crypto
 
     text = (text or "").strip()
     if not text:

@@ -159,17 +159,18 @@ def _authorize(
         if kind not in t.roles:
             raise PermissionDenied(_("不允许执行“%(action)s”。") % {"action": t.action.label})
         return None
-    if actor is None:
+    user = user_of(actor)
+    if user is None:
         raise PermissionDenied(_("请先登录。"))
     allowed = {
-        tr.action: m for tr, m in allowed_transitions(actor, case, membership_id=membership_id)
+        tr.action: m for tr, m in allowed_transitions(user, case, membership_id=membership_id)
     }
     if t.action not in allowed:
         raise PermissionDenied(_("您无权对该案件执行“%(action)s”。") % {"action": t.action.label})
     return allowed[t.action].unit
 
 
-def _checked_move(t: workflow.Transition, actor_kind: str, move: effects.Move) -> effects.Move:
+def _checked_move(t: workflow.Transition, kind: str, move: effects.Move) -> effects.Move:
     """The move, if it brings what the transition requires."""
     if workflow.NOTE in t.requires and not move.note:
         raise ValidationFailed(_("请填写理由或说明。"), field="note")
@@ -180,10 +181,7 @@ def _checked_move(t: workflow.Transition, actor_kind: str, move: effects.Move) -
     # A closed case whose party could not be reached within the visit limit is archived by
     # the system without a rating; the event records that it was unreached.
     unreached = (
-        t.action == Action.ARCHIVE
-        and actor_kind == SYSTEM
-        and not move.satisfaction
-        and bool(move.note)
+        t.action == Action.ARCHIVE and kind == SYSTEM and not move.satisfaction and bool(move.note)
     )
     if workflow.SATISFACTION in t.requires and not unreached:
         if move.satisfaction not in Satisfaction.values:

@@ -6,6 +6,8 @@ every node has an English name (ENGLISH_NAMES) that the English interface shows.
 
 from __future__ import annotations
 
+from fengqiao.cases.models import Category
+
 # (code, name, kind, unit types, children)
 DEFAULT_TREE: list[tuple[str, str, str, list[str], list]] = [
     ("dispute", "矛盾纠纷", "dispute", ["justice"], [
@@ -139,7 +141,7 @@ def fill_english_names(category_model=None) -> int:
     is left for the admin to name in English.
     """
     if category_model is None:
-        from fengqiao.cases.models import Category as category_model
+        category_model = Category
     changed = 0
     names = default_names()
     for category in category_model.objects.filter(code__in=names, name_en=""):
@@ -156,7 +158,7 @@ def ensure_default_categories(category_model=None) -> int:
     Existing categories are left as admins edited them.
     """
     if category_model is None:
-        from fengqiao.cases.models import Category as category_model
+        category_model = Category
     created = 0
     for order, (code, name, kind, unit_types, children) in enumerate(DEFAULT_TREE):
         root = category_model.objects.filter(code=code).first()

@@ -45,7 +45,7 @@ from fengqiao.core.errors import DomainError, NotFound, ValidationFailed
 RESULT_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED, Status.ARCHIVED})
 
 # What a citizen reads for each event; events not listed here are internal and skipped.
-TIMELINE_TEXTS = {
+TIMELINE_TEXTS: dict[str, Any] = {
     Action.REGISTER: gettext_lazy("您的诉求已受理"),
     Action.MEDIATE: gettext_lazy("正在进行调解"),
     Action.DISPATCH: gettext_lazy("已转交承办单位办理"),
@@ -111,7 +111,7 @@ def public_view(case: Case) -> PublicCaseView:
         status_label=str(case.get_status_display()),
         kind=case.kind,
         kind_label=str(case.get_kind_display()),
-        category_label=case.category.display_name if case.category_id else "",
+        category_label=case.category.display_name if case.category is not None else "",
         registered_at=case.registered_at,
         deadline=case.deadline,
         result=case.public_result if case.status in RESULT_STATUSES else "",

@@ -9,6 +9,7 @@ with it. A message a field declares itself (``error_messages={...}``) is kept.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -101,10 +102,16 @@ def apply_own_messages(form: forms.BaseForm) -> None:
                 continue
             safe = label.replace("%", "%%") if code in _WITH_PARAMS else label
             field.error_messages[code] = template.replace("%(label)s", safe)
-        field._own_messages = True
+        field._own_messages = True  # type: ignore[attr-defined]  # our marker on the field
 
 
-class OwnMessagesMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class OwnMessagesMixin(_FormBase):
     """Mixed into a form: its fields' errors are our messages in the active language."""
 
     def full_clean(self) -> None:

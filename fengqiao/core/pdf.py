@@ -65,7 +65,7 @@ def base_css() -> str:
 def render_pdf(template_name: str, context: dict[str, Any] | None = None) -> bytes:
     """Render ``template_name`` with ``context`` and return the PDF's bytes. Images and
     stylesheets must be inline (data: URIs, <style>): nothing is fetched over the network."""
-    import weasyprint  # heavy (Pango, fontconfig): loaded when a PDF is first made
+    import weasyprint  # noqa: PLC0415 - heavy (Pango, fontconfig): loaded with the first PDF
 
     html = render_to_string(template_name, context or {})
     fetcher = weasyprint.URLFetcher(allowed_protocols=("data",))

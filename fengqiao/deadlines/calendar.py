@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.deadlines.choices import Counting, DayKind
+from fengqiao.deadlines.models import CalendarDay, CalendarYear
 
 DAY = 86400
 END_OF_DAY = dt.time(23, 59, 59)
@@ -151,7 +152,6 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 def load_calendar(years: Iterable[int] | None = None) -> WorkCalendar:
     """The calendar with every schedule admins entered (a few dozen rows a year)."""
-    from fengqiao.deadlines.models import CalendarDay, CalendarYear
 
     year_qs = CalendarYear.objects.all()
     if years is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from fengqiao.notifications.services import notify
 from fengqiao.org.choices import Role
 from fengqiao.org.models import Unit, User
 
@@ -21,11 +22,6 @@ def send(
     dedupe_key: str = "",
 ) -> None:
     users = list({u.pk: u for u in recipients}.values())
-    try:
-        from fengqiao.notifications.services import notify
-    except ImportError:
-        logger.info("notice %s to %s: %s", kind, [u.pk for u in users], title)
-        return
     notify(recipients=users, title=title, body=body, link=link, kind=kind, dedupe_key=dedupe_key)
 
 

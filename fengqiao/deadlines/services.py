@@ -37,6 +37,7 @@ from fengqiao.deadlines.models import (
     TimerStage,
 )
 from fengqiao.deadlines.rules import limits_for
+from fengqiao.deadlines.selectors import missing_calendar_years
 from fengqiao.org.choices import Role
 from fengqiao.org.models import User
 
@@ -801,7 +802,6 @@ def sweep_deadlines(*, now: dt.datetime | None = None, batch: int = 5000) -> Swe
 
 def remind_missing_calendar(*, now: dt.datetime | None = None) -> list[int]:
     """Remind admins, once a day, of the years whose official schedule nobody entered."""
-    from fengqiao.deadlines.selectors import missing_calendar_years
 
     now = now or timezone.now()
     today = timezone.localdate(now)

@@ -22,6 +22,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import chinese_calendar
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,11 +45,6 @@ from fengqiao.intake.types import AppealIn, PartyIn
 from fengqiao.org.choices import Role, UnitType
 from fengqiao.org.models import Unit, User
 from fengqiao.regions.models import Region
-
-try:
-    import chinese_calendar
-except ImportError:  # pragma: no cover - a pinned dependency
-    chinese_calendar = None
 
 DEFAULT_SEED = 20260101
 DAYS = 365
@@ -170,12 +166,10 @@ class Plan:
 
 
 def is_workday(day: dt.date) -> bool:
-    if chinese_calendar is not None:
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            pass
-    return day.weekday() < 5
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:  # a year the library does not know yet
+        return day.weekday() < 5
 
 
 def working_time(moment: dt.datetime, rng: random.Random) -> dt.datetime:

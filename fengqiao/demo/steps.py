@@ -76,10 +76,7 @@ def own_event_handlers() -> Iterator[list[Callable[[CaseEvent], None]]]:
     for path in paths:
         if "notify" in path.rsplit(".", 1)[-1]:
             continue
-        try:
-            kept.append(import_string(path))
-        except ImportError:
-            logger.warning("case event handler %s not found", path)
+        kept.append(import_string(path))
     hooks.handlers.cache_clear()
     try:
         with override_settings(FENGQIAO_CASE_EVENT_HANDLERS=[]):

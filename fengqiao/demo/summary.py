@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db.models import Count
 
 from fengqiao.cases.choices import RiskLevel, Status
 from fengqiao.cases.models import Case, CaseLink
+from fengqiao.followup.models import Visit, VisitTask
+from fengqiao.supervision.models import SupervisionOrder
 
 
 def _counts(model, field: str) -> dict[str, int]:
@@ -33,19 +34,12 @@ def lines() -> list[str]:
         f"{Case.objects.filter(risk_level='red', responsible_leader__isnull=False).count()}; "
         f"related links: {CaseLink.objects.count() // 2}"
     )
-    if apps.is_installed("fengqiao.supervision"):
-        from fengqiao.supervision.models import SupervisionOrder
-
-        states = _counts(SupervisionOrder, "status")
-        grades = _counts(SupervisionOrder, "grade")
-        out.append(
-            f"Supervision orders: {sum(states.values())} "
-            f"(by state {states or '-'}; by grade {grades or '-'})"
-        )
-    try:
-        from fengqiao.followup.models import Visit, VisitTask
-    except ImportError:
-        return out
+    states = _counts(SupervisionOrder, "status")
+    grades = _counts(SupervisionOrder, "grade")
+    out.append(
+        f"Supervision orders: {sum(states.values())} "
+        f"(by state {states or '-'}; by grade {grades or '-'})"
+    )
     out.append(
         f"Visits: {Visit.objects.count()} (by outcome {_counts(Visit, 'outcome') or '-'}); "
         f"visit tasks by state {_counts(VisitTask, 'status') or '-'}"

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from fengqiao.cases.choices import Action
 from fengqiao.cases.models import Case, CaseEvent
+from fengqiao.followup.notices import notify_applicant_of
+from fengqiao.followup.services import open_routine_task, settle_tasks_after
 
 
 def notify_applicant(event: CaseEvent) -> None:
     """Plain-language SMS to the applicant when the case is registered, dispatched, resolved
     and closed."""
-    from fengqiao.followup.notices import notify_applicant_of
 
     notify_applicant_of(event)
 
@@ -21,7 +22,6 @@ def notify_applicant(event: CaseEvent) -> None:
 def open_visit_task(event: CaseEvent) -> None:
     """A closed case gets a visit task for its center; a case archived or reopened by hand
     no longer needs its pending one."""
-    from fengqiao.followup.services import open_routine_task, settle_tasks_after
 
     if event.action in (Action.ARCHIVE, Action.REOPEN):
         settle_tasks_after(event)

@@ -8,9 +8,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from fengqiao.cases.models import Case
-from fengqiao.cases.selectors import visible_cases
+from fengqiao.cases.selectors import active_memberships, visible_cases
 from fengqiao.followup.choices import TaskStatus, VisitMethod
 from fengqiao.followup.models import MonthlySample, Visit, VisitTask
+from fengqiao.org.choices import UnitKind
 from fengqiao.org.models import User
 
 
@@ -70,8 +71,6 @@ def visits_of_case(case: Case) -> QuerySet[Visit]:
 def samples(user: User) -> QuerySet[MonthlySample]:
     """The monthly samples of the centers whose cases this user may see (by their tasks),
     plus those of the user's own centers."""
-    from fengqiao.cases.selectors import active_memberships
-    from fengqiao.org.choices import UnitKind
 
     qs = MonthlySample.objects.select_related("center").annotate(
         drawn=Count("tasks"),

@@ -35,7 +35,9 @@ from fengqiao.cases.actors import Actor, citizen_actor, sweep_actor
 from fengqiao.cases.choices import Action, PartyRole, Satisfaction, Status
 from fengqiao.cases.models import Case, CaseEvent
 from fengqiao.cases.selectors import active_memberships, visible_cases
+from fengqiao.cases.tracking import track_case
 from fengqiao.core.errors import Conflict, NotFound, ValidationFailed
+from fengqiao.deadlines.calendar import load_calendar
 from fengqiao.followup.choices import Outcome, TaskStatus, VisitMethod
 from fengqiao.followup.models import MonthlySample, Visit, VisitTask
 from fengqiao.org.choices import Role, UnitKind
@@ -53,11 +55,7 @@ STAFF_METHODS = (VisitMethod.PHONE, VisitMethod.SMS, VisitMethod.IN_PERSON)
 
 def after_working_days(start: dt.datetime, days: int) -> dt.datetime:
     """The end of the ``days``-th working day after ``start`` on the official calendar
-    (fengqiao.deadlines); calendar days if that app has no calendar."""
-    try:
-        from fengqiao.deadlines.calendar import load_calendar
-    except ImportError:  # pragma: no cover - the deadlines app is always there in practice
-        return start + dt.timedelta(days=days)
+    (fengqiao.deadlines)."""
     return load_calendar().deadline_after(start, days)
 
 
@@ -374,7 +372,6 @@ def citizen_rate(
 ) -> Visit:
     """The citizen rates a closed case from the portal or the public API; it counts as a
     visit by the citizen (method ``citizen_portal``) and archives or reopens the case."""
-    from fengqiao.cases.tracking import track_case
 
     now = now or timezone.now()
     view = track_case(code=code, phone_last4=phone_last4)  # same errors as tracking

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from fengqiao.followup import services
+
 
 @task()
 def followup_sweep_task() -> dict:
     """Open missing visit tasks, close the ones not reached in time, and draw last month's
     samples once the month is over (each step is idempotent)."""
-    from fengqiao.followup import services
 
     opened = services.ensure_visit_tasks()
     unreached = services.archive_unreached()

@@ -53,7 +53,7 @@ def write_registration(
 
         def children() -> None:
             for row in (*draft.parties, *dependents):
-                row.case = case
+                row.case = case  # type: ignore[attr-defined]  # every row has a case FK
                 inserts.insert_later(row)
 
         if early:
@@ -80,7 +80,7 @@ def write_registration(
             first=True,
         )
         if key_row is not None:
-            key_row.case = case
+            key_row.case = case  # type: ignore[attr-defined]  # the key row has a case FK
             inserts.insert_later(key_row)
     case.hold_related(parties=draft.parties)
     return case

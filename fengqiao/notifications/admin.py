@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.notifications.models import Message, OutboundMessage, PublicOrigin
+from fengqiao.notifications.services import deliver
 
 
 @admin.register(Message)
@@ -29,7 +30,6 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("立即重试"))
     def retry_now(self, request, queryset) -> None:
-        from fengqiao.notifications.services import deliver
 
         for row in queryset.exclude(status="sent"):
             deliver(outbound_id=row.pk, force=True)

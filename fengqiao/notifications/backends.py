@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
 from fengqiao.core import crypto
@@ -108,7 +109,6 @@ class DjangoMailBackend(BaseSender):
     """E-mail through Django's configured mail backend (``EMAIL_HOST`` and so on)."""
 
     def send(self, message: Outgoing) -> str:
-        from django.core.mail import send_mail
 
         try:
             send_mail(message.subject, message.text, None, [message.to])

@@ -27,6 +27,7 @@ from fengqiao.notifications.backends import Outgoing, SendError, get_sender
 from fengqiao.notifications.choices import OutboundChannel, OutboundStatus
 from fengqiao.notifications.models import Message, OutboundMessage
 from fengqiao.notifications.selectors import unread_count  # noqa: F401 - part of the API
+from fengqiao.notifications.tasks import deliver_outbound
 from fengqiao.org.models import User
 
 logger = logging.getLogger(__name__)
@@ -111,7 +112,6 @@ def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
 
 
 def _enqueue(outbound_id: int) -> None:
-    from fengqiao.notifications.tasks import deliver_outbound
 
     try:
         deliver_outbound.enqueue(outbound_id)

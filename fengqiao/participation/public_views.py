@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fengqiao.cases import tracking
 from fengqiao.core.errors import DomainError
+from fengqiao.org.region_picker import region_picker
 from fengqiao.participation import selectors
 from fengqiao.participation.choices import ClueKind, TopicStatus, VoteChoice
 from fengqiao.participation.models import Citizen, NoticeDelivery, Survey, Topic
 from fengqiao.participation.services import clues, creation, deliberation, identity, notices
-from fengqiao.portal.selectors import region_picker
 from fengqiao.regions.models import Grid, Level
 
 RESIDENT = "participation_resident"

@@ -5,6 +5,8 @@ load time are skipped (and picked up by ``load_defaults`` when it runs again).""
 
 from __future__ import annotations
 
+from django.apps import apps as live_apps
+
 # category code → keywords (separated by spaces)
 KEYWORD_RULES: dict[str, str] = {
     "dispute.marriage": "离婚 婚姻 夫妻 家暴 家庭暴力 抚养费 赡养 抚养权 彩礼 分家 继承 遗产",
@@ -142,8 +144,6 @@ def load_defaults(apps=None) -> None:
     """Create what is missing (never overwrite what admins changed). ``apps`` is the
     migration state registry, or None for the current models."""
     if apps is None:
-        from django.apps import apps as live_apps
-
         apps = live_apps
     Category = apps.get_model("cases", "Category")
     KeywordRule = apps.get_model("routing", "KeywordRule")

@@ -5,8 +5,10 @@ person's category change as a training correction."""
 
 from __future__ import annotations
 
+from fengqiao.cases import hooks
 from fengqiao.cases.choices import Action
 from fengqiao.cases.models import Case, CaseEvent
+from fengqiao.routing import related, services
 
 # Changes that routing itself writes: they never trigger another grading.
 OWN_FIELDS = frozenset(
@@ -23,8 +25,6 @@ REGRADE_ACTIONS = frozenset(
 
 
 def on_case_event(event: CaseEvent) -> None:
-    from fengqiao.cases import hooks
-    from fengqiao.routing import related, services
 
     if event.action == Action.REGISTER:
         # Queued delivery: registration left the related-case search to the worker.

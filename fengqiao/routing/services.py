@@ -23,9 +23,11 @@ from fengqiao.cases.actors import sweep_actor
 from fengqiao.cases.models import Case, Category
 from fengqiao.cases.selectors import visible_cases
 from fengqiao.core.errors import NotFound, PermissionDenied, ValidationFailed
+from fengqiao.notifications.services import notify
 from fengqiao.org.models import User
 from fengqiao.routing import classification, dispatch, related, risk
 from fengqiao.routing.assessment import RoutingDecision, grade, risk_changes
+from fengqiao.routing.evaluate import cross_validate
 from fengqiao.routing.models import (
     CaseRouting,
     ClassifierVersion,
@@ -34,6 +36,7 @@ from fengqiao.routing.models import (
 )
 from fengqiao.routing.risk import RiskAssessment
 from fengqiao.routing.selectors import may_correct_category
+from fengqiao.routing.text import TextClassifier
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +63,6 @@ def notify_top_level(case: Case, assessment: RiskAssessment) -> None:
         "score": assessment.score,
         "reasons": reasons,
     }
-    try:
-        from fengqiao.notifications.services import notify
-    except ImportError:  # the notifications app is optional for routing
-        logger.warning("risk rose to %s on case %s: %s", assessment.level, case.code, title)
-        return
     notify(
         recipients=recipients,
         title=title,
@@ -208,7 +206,6 @@ def _folds(labels: list[str], k: int) -> list[int]:
 
 def evaluate(texts: list[str], labels: list[str], *, folds: int = 5) -> dict:
     """Cross-validated accuracy and macro-F1 of the text classifier on these cases."""
-    from fengqiao.routing.evaluate import cross_validate
 
     rows = [
         {"title": "", "text": t, "label": label, "fold": f}
@@ -235,7 +232,6 @@ def train_model(
     """Train a new classifier version on the deployment's closed cases and corrections,
     evaluate it by cross-validation, store it, and activate it when asked or when it is
     better (macro-F1) than the active one."""
-    from fengqiao.routing.text import TextClassifier
 
     texts, labels, _ids = classification.training_set()
     if len(texts) < min_samples:

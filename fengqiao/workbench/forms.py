@@ -284,8 +284,17 @@ class ActionForm(StaffForm):
                 choices=[("", _("（请选择）")), *units],
                 error_messages={"required": _("请选择主办单位。")},
             )
+            self.fields["lead_unit"].widget.attrs["data-filterable"] = ""
             self.fields["co_units"] = forms.TypedMultipleChoiceField(
-                label=_("协办单位（可多选）"), coerce=int, required=False, choices=list(units)
+                label=_("协办单位（可多选）"),
+                coerce=int,
+                required=False,
+                choices=list(units),
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_(
+                    "勾选需要协同办理的单位。每个协办单位签收并反馈其办理情况后，主办单位才能"
+                    "办结；分流员可说明理由后解除协办。"
+                ),
             )
         if "target_center" in requires:
             self.fields["target_center"] = forms.TypedChoiceField(
@@ -320,6 +329,16 @@ class ActionForm(StaffForm):
             widget=forms.Textarea(attrs={"rows": 2}),
             error_messages={"required": _("请填写理由或说明。")},
         )
+
+    def co_unit_groups(self) -> list[tuple[str, list[tuple[int, str, bool]]]]:
+        """The co-handler checkboxes by group, each with whether it is ticked now."""
+        field = self["co_units"]
+        ticked = {str(v) for v in (field.value() or [])}
+        return [
+            (group, [(pk, label, str(pk) in ticked) for pk, label in options])
+            for group, options in self.fields["co_units"].choices
+            if isinstance(options, list | tuple)
+        ]
 
 
 class SuperviseForm(StaffForm):

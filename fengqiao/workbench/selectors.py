@@ -11,18 +11,22 @@ from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fengqiao.cases import filters
 from fengqiao.cases.choices import OPEN_STATUSES, PartyRole, Status
+from fengqiao.cases.codes import mistyped_code, near_codes
 from fengqiao.cases.drafts import address_key
 from fengqiao.cases.models import Case, Category, Party
-from fengqiao.cases.selectors import search_cases, visible_cases
+from fengqiao.cases.selectors import visible_cases
 from fengqiao.core import crypto
 from fengqiao.deadlines.choices import Stage, TimerKind
 from fengqiao.deadlines.selectors import Clock, nearing_limit_cases, overdue_cases
 from fengqiao.followup.selectors import visits_due
 from fengqiao.org.choices import Role, UnitKind
 from fengqiao.org.models import Membership, Unit, User
-from fengqiao.regions.models import PATH_END, Region
+from fengqiao.regions.models import PATH_END, Level, Region
 from fengqiao.routing.classification import classify
+from fengqiao.supervision.choices import OrderStatus
+from fengqiao.supervision.models import SupervisionOrder
 from fengqiao.supervision.selectors import supervised_cases
 
 DUE_SOON_DAYS = 3
@@ -146,9 +150,6 @@ def worklist_queryset(
     if key == "to_visit":
         return qs.filter(status=Status.CLOSED)
     if key == "supervised":
-        from fengqiao.supervision.choices import OrderStatus
-        from fengqiao.supervision.models import SupervisionOrder
-
         open_orders = SupervisionOrder.objects.exclude(status=OrderStatus.CLOSED)
         return qs.filter(pk__in=open_orders.values("case_id"))
     return qs.none()
@@ -179,44 +180,21 @@ def worklist_counts(user: User, membership: Membership | None) -> list[WorklistC
 
 
 @dataclass
-class CaseFilter:
-    q: str = ""
+class CaseFilter(filters.CaseFilter):
+    """The case list's filter: the shared one, a worklist and a sort order."""
+
     worklist: str = ""
-    status: str = ""
-    category: Category | None = None
-    region: Region | None = None
-    risk: str = ""
-    channel: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
     sort: str = "-registered_at"
 
 
 def filter_cases(user: User, membership: Membership | None, f: CaseFilter) -> QuerySet[Case]:
-    """The one filter definition of the case list (page, partial and export)."""
+    """The case list (page, partial and export): the worklist or the scope, narrowed by the
+    shared filter, in the chosen order."""
     if f.worklist in WORKLISTS:
         qs = worklist_queryset(user, membership, f.worklist)
     else:
         qs = scoped_cases(user, membership)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.category is not None:
-        qs = qs.filter(category__path__startswith=f.category.path)
-    if f.region is not None:
-        qs = qs.filter(region_path__gte=f.region.path, region_path__lt=f.region.path + PATH_END)
-    if f.risk:
-        qs = qs.filter(risk_level=f.risk)
-    if f.channel:
-        qs = qs.filter(channel=f.channel)
-    tz = timezone.get_current_timezone()
-    if f.date_from:
-        start = dt.datetime.combine(f.date_from, dt.time.min, tzinfo=tz)
-        qs = qs.filter(registered_at__gte=start)
-    if f.date_to:
-        end = dt.datetime.combine(f.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        qs = qs.filter(registered_at__lt=end)
-    if f.q:
-        qs = search_cases(qs, f.q)
+    qs = filters.apply_filter(qs, f)
     order = SORTS.get(f.sort, SORTS["-registered_at"])
     if f.sort == "-risk":
         qs = qs.annotate(
@@ -230,42 +208,17 @@ def filter_cases(user: User, membership: Membership | None, f: CaseFilter) -> Qu
     return qs.order_by(*order)
 
 
-@dataclass
-class Page:
-    rows: list[Case]
-    number: int
-    has_next: bool
-    per_page: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def start(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.rows else 0
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.rows) - 1 if self.rows else 0
-
-
-def page_of(qs: QuerySet[Case], number: int, per_page: int = 25) -> Page:
-    """One page without counting the whole result: fetch one row more to know if a next
-    page exists. Rows come with what the list shows (two queries in all)."""
-    number = max(1, min(number, MAX_PAGE))
-    offset = (number - 1) * per_page
+def page_of(qs: QuerySet[Case], number: int, per_page: int = 25) -> filters.Page:
+    """One numbered page (up to :data:`MAX_PAGE`) with what the list shows: two queries."""
     applicants = Prefetch(
         "parties",
         queryset=Party.objects.filter(role=PartyRole.APPLICANT).order_by("id"),
         to_attr="applicants",
     )
-    rows = list(
-        qs.select_related("category", "region", "lead_unit", "center").prefetch_related(applicants)[
-            offset : offset + per_page + 1
-        ]
+    rows = qs.select_related("category", "region", "lead_unit", "center")
+    return filters.paginate(
+        rows.prefetch_related(applicants), limit=per_page, page=max(1, min(number, MAX_PAGE))
     )
-    return Page(rows[:per_page], number, len(rows) > per_page, per_page)
 
 
 def duplicates(
@@ -456,3 +409,57 @@ def target_centers(case: Case, *, up: bool) -> list[Unit]:
             :500
         ]
     )
+
+
+_KIND_ORDER = {UnitKind.DEPARTMENT: 0, UnitKind.CENTER: 1, UnitKind.ORGANIZATION: 2}
+
+UnitChoices = list[tuple[str, list[tuple[int, str]]]]
+
+
+def unit_label(unit: Unit) -> str:
+    """How a unit reads in a picker: its name, and its type where the name may not say it."""
+    if unit.kind == UnitKind.DEPARTMENT and unit.unit_type:
+        return f"{unit.name} · {unit.get_unit_type_display()}"
+    return unit.name
+
+
+def grouped_unit_choices(units: list[Unit], suggested: list[tuple[Unit, str]]) -> UnitChoices:
+    """The dispatch picker's choices: the suggested units first (with why), then every other
+    unit grouped by level and kind — 县级 · 职能部门, 乡镇级 · 综治中心 … — nearest level first."""
+    groups: UnitChoices = []
+    suggested_ids = {u.pk for u, _why in suggested}
+    if suggested:
+        top = [
+            (u.pk, _("★ %(unit)s（%(why)s）") % {"unit": unit_label(u), "why": why}
+             if why else f"★ {unit_label(u)}")
+            for u, why in suggested
+        ]  # fmt: skip
+        groups.append((str(_("建议单位")), top))
+    by_group: dict[tuple[int, int, str], list[tuple[int, str]]] = {}
+    for unit in units:
+        if unit.pk in suggested_ids:
+            continue
+        level = unit.region.level
+        key = (level, _KIND_ORDER.get(unit.kind, 9), unit.kind)
+        by_group.setdefault(key, []).append((unit.pk, unit_label(unit)))
+    for (level, _order, kind), options in sorted(by_group.items()):
+        label = f"{Level(level).label} · {UnitKind(kind).label}"
+        groups.append((label, options))
+    return groups
+
+
+@dataclass(frozen=True)
+class CodeHint:
+    """A searched code whose check character does not match, and the cases in the user's
+    scope one slip away from it (what was probably meant)."""
+
+    code: str
+    suggestions: list[str]
+
+
+def code_hint(user: User, membership: Membership | None, text: str) -> CodeHint | None:
+    code = mistyped_code(text)
+    if code is None:
+        return None
+    near = scoped_cases(user, membership).filter(code__in=near_codes(code)).order_by("code")
+    return CodeHint(code=code, suggestions=list(near.values_list("code", flat=True)[:5]))

@@ -162,3 +162,56 @@ def test_empty_error_and_loading_states(live_server, world, page_factory, screen
     page.select_option("#id_status", "resolved")
     page.wait_for_selector("main > p.error[role=alert]")
     screenshot(page, "workbench-request-failed")
+
+
+def test_dispatch_picker_search_and_co_handlers(live_server, world, page_factory, screenshot):
+    """The dispatcher finds the lead unit by typing part of its name (Enter picks it), ticks a
+    co-handler found the same way, and the case is dispatched to both."""
+    base = live_server.url
+    case = world.register(title="邻里漏水纠纷")
+    page = page_factory()
+    log_in(page, base, "dispatcher")
+    page.goto(f"{base}/cases/{case.code}/")
+    page.click("#action-dispatch > summary")
+    lead = "#action-dispatch select[name='dispatch-lead_unit']"
+    assert page.locator(f"{lead} optgroup").first.get_attribute("label") == "建议单位"
+    search = page.locator("#action-dispatch input.unit-filter").first
+    search.fill("公安")
+    visible = page.eval_on_selector_all(
+        f"{lead} option:not([hidden])", "els => els.map(e => e.textContent)"
+    )
+    assert visible and all("公安" in text for text in visible[1:]), visible  # [0]: 请选择
+    search.press("Enter")
+    assert page.eval_on_selector(lead, "el => el.value") == str(world.police.pk)
+    page.select_option(lead, str(world.justice.pk))
+    co_search = page.locator("#action-dispatch input.unit-filter").nth(1)
+    co_search.fill("公安")
+    assert page.locator(f"input[name='dispatch-co_units'][value='{world.police.pk}']").is_visible()
+    assert not page.locator(
+        f"input[name='dispatch-co_units'][value='{world.township_center.pk}']"
+    ).is_visible()
+    assert "主办单位才能办结" in page.inner_text("#action-dispatch")
+    page.check(f"input[name='dispatch-co_units'][value='{world.police.pk}']")
+    screenshot(page, "workbench-dispatch-picker")
+    with page.expect_navigation(wait_until="load"):
+        page.click("#action-dispatch button[type=submit]")
+    units = page.inner_text("#sec-units ~ *")
+    assert "云梦县司法局" in units and "云梦县公安局" in units
+
+
+def test_parties_fit_a_phone(live_server, world, page_factory, screenshot):
+    """On a 375-px phone the parties read as one card each, 查看完整信息 within reach."""
+    base = live_server.url
+    case = world.register(title="邻里排水纠纷", phone="13700006666")
+    page = page_factory(phone=True)
+    log_in(page, base, "director")
+    page.goto(f"{base}/cases/{case.code}/")
+    fits_the_screen(page)
+    button = page.locator("#parties button", has_text="查看完整信息").first
+    box = button.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    page.locator("#parties").scroll_into_view_if_needed()
+    screenshot(page, "workbench-case-parties-phone")
+    button.click()
+    page.wait_for_selector("#parties [id^=reveal-] *")
+    assert "13700006666" in page.inner_text("#parties")

@@ -46,3 +46,18 @@ def test_same_algorithm_validates_resident_id_numbers():
 
 def test_spaces_and_dashes_are_ignored():
     assert codes.check_code(" 420923-20261122-000171 ") == "42092320261122000171"
+
+
+def test_a_slip_in_a_code_is_caught_and_the_meant_code_is_among_the_near_ones():
+    meant = codes.make_code("420923", dt.date(2026, 11, 20), 123)
+    one_wrong = meant[:10] + str((int(meant[10]) + 1) % 10) + meant[11:]
+    swapped = meant[:14] + meant[15] + meant[14] + meant[16:]
+    for slip in (one_wrong, swapped):
+        if slip == meant:
+            continue
+        assert codes.mistyped_code(slip) == slip
+        near = codes.near_codes(slip)
+        assert meant in near
+        assert all(codes.is_valid_code(c) for c in near) and len(near) < 40
+    assert codes.mistyped_code(meant) is None
+    assert codes.mistyped_code("邻里纠纷") is None

@@ -134,7 +134,7 @@ class TextClassifier:
         categories need not be the training labels, the model learns how far each list
         is to be trusted.
         """
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.linear_model import LogisticRegression  # noqa: PLC0415 - only training needs it
 
         if len(texts) != len(labels):
             raise ValueError("texts and labels differ in length")

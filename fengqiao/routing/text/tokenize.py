@@ -26,7 +26,7 @@ def _jieba():
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                import jieba
+                import jieba  # noqa: PLC0415 - ~0.5 s; loaded by the first text that needs it
 
                 jieba.setLogLevel(logging.WARNING)
                 logging.getLogger("jieba").setLevel(logging.WARNING)

@@ -3,12 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_noop
 
 from fengqiao.cases.choices import RiskLevel, Status
 from fengqiao.cases.models import Category
 from fengqiao.core import nav, refcache
 from fengqiao.core.i18n import pick_name
+from fengqiao.routing.choices import RiskFactor
+from fengqiao.routing.risk import active_scheme
+from fengqiao.workbench.views.common import page_context
 
 register = template.Library()
 
@@ -32,13 +36,8 @@ def risk_label(code: str) -> str:
     """The name of a risk level: translated for the default levels, else the scheme's."""
     if code in RiskLevel.values:
         return str(RiskLevel(code).label)
-    try:
-        from fengqiao.routing.risk import active_scheme
-
-        info = active_scheme().get(code)
-        return pick_name(info.label) if info else code
-    except ImportError:
-        return code
+    info = active_scheme().get(code)
+    return pick_name(info.label) if info else code
 
 
 def _english_category_names() -> dict[str, str]:
@@ -65,10 +64,6 @@ def display_name(obj: Any) -> str:
 
 
 def _factor_label(code: str) -> str | None:
-    try:
-        from fengqiao.routing.choices import RiskFactor
-    except ImportError:
-        return None
     return str(RiskFactor(code).label) if code in RiskFactor.values else None
 
 
@@ -103,8 +98,6 @@ def nav_context(context) -> dict:
                         "has_tokens", "can_supervision")
         }  # fmt: skip
     else:
-        from fengqiao.workbench.views.common import page_context
-
         out = page_context(request)
     match = getattr(request, "resolver_match", None)
     out["sections"] = nav.entries_for(user, match.app_name if match else "")
@@ -114,7 +107,6 @@ def nav_context(context) -> dict:
 @register.simple_tag
 def optional_url(name: str) -> str:
     """The URL of a page another app may provide, or '' when it does not exist."""
-    from django.urls import NoReverseMatch, reverse
 
     try:
         return reverse(name)

@@ -466,6 +466,21 @@ def test_management_pages_for_directors_only(client, world):
     assert client.get("/manage/units/").status_code == 403
 
 
+def test_an_admin_manages_the_whole_deployment(client, world):
+    """The admin sees every unit and person, the other county's too; a director only theirs."""
+    from fengqiao.testing.factories import staff
+
+    admin = staff(world.county_center, Role.ADMIN, "deployment_admin")
+    login(client, admin)
+    units = client.get("/manage/units/").content.decode()
+    assert "暂无单位" not in units
+    assert world.justice.name in units and world.other_county_center.name in units
+    people = client.get("/manage/staff/").content.decode()
+    assert "暂无人员" not in people and "other_dispatcher" in people
+    login(client, world.director)
+    assert world.other_county_center.name not in client.get("/manage/units/").content.decode()
+
+
 # --- inbox, tokens, worklists of other apps --------------------------------------------------
 
 

@@ -53,15 +53,13 @@ ACTION_ORDER = [
 ]  # fmt: skip
 
 
-def _unit_options(units: list[Unit], suggested: list[Unit]) -> list:
-    suggested_ids = [u.pk for u in suggested]
-    top = [(u.pk, f"★ {u.name}") for u in suggested]
-    rest = [
-        (u.pk, f"{u.name} · {u.get_kind_display()}") for u in units if u.pk not in suggested_ids
+def _unit_options(case: Case) -> sel.UnitChoices:
+    """The dispatch picker's groups: suggested units (with their reasons) first."""
+    suggested = [
+        (s.unit, str(_("；")).join(str(r) for r in s.reasons[1:3] or s.reasons[:1]))
+        for s in suggest_units(case)
     ]
-    if top:
-        return [(_("建议"), top), (_("全部单位"), rest)]
-    return rest
+    return sel.grouped_unit_choices(sel.dispatch_units(case), suggested)
 
 
 def _action_forms(request: HttpRequest, case: Case, membership: Membership | None, bound=None):
@@ -80,7 +78,7 @@ def _action_forms(request: HttpRequest, case: Case, membership: Membership | Non
             continue
         units = centers = ()
         if workflow.LEAD_UNIT in t.requires:
-            units = _unit_options(sel.dispatch_units(case), [s.unit for s in suggest_units(case)])
+            units = _unit_options(case)
         if workflow.TARGET_CENTER in t.requires:
             centers = [
                 (u.pk, u.name) for u in sel.target_centers(case, up=action == Action.ESCALATE)

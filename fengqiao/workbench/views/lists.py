@@ -63,6 +63,7 @@ def _list_context(request: HttpRequest, worklist: str) -> dict[str, Any]:
         }
     return {
         "filter_form": form,
+        "code_hint": sel.code_hint(request.user, membership, f.q) if f.q else None,
         "region_options": region_options,
         "page": page,
         "query": query,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.management.base import BaseCommand, CommandError
 
 from fengqiao.cases.codes import InvalidCode, check_code
@@ -24,7 +26,7 @@ class Command(BaseCommand):
             case = Case.objects.filter(code=code).first()
             if case is None:
                 raise CommandError(f"no case {code}")
-            cases = [case]
+            cases: Iterable[Case] = [case]
             total = 1
         else:
             cases = Case.objects.order_by("id").only("id", "code").iterator(chunk_size=500)

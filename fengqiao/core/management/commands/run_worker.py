@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TextIO, cast
 
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
@@ -50,9 +51,9 @@ class Command(BaseCommand):
         if not options.get("skip_checks"):
             settle_database_features()
             self.check()
-        DbWorkerCommand(stdout=self.stdout, stderr=self.stderr).configure_logging(
-            options["verbosity"]
-        )
+        DbWorkerCommand(
+            stdout=cast(TextIO, self.stdout), stderr=cast(TextIO, self.stderr)
+        ).configure_logging(options["verbosity"])
         worker_id = get_random_string(32)
         scheduler = None
         if not options["no_scheduler"]:

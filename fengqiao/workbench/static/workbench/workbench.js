@@ -42,6 +42,54 @@
       (next || selects[selects.length - 1] || picker).focus();
     }
   });
+  // A long unit list (the dispatch picker) gets a search box: typing keeps the units whose
+  // name contains the text (groups without one are hidden); the list itself works without it.
+  function addFilter(target) {
+    if (target.getAttribute("data-filter-ready")) return;
+    target.setAttribute("data-filter-ready", "1");
+    var en = document.documentElement.lang === "en";
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "unit-filter";
+    box.placeholder = en ? "Type to search units" : "输入名称筛选单位";
+    box.setAttribute("aria-label", en ? "Search units" : "筛选单位");
+    if (target.id) box.setAttribute("aria-controls", target.id);
+    target.parentNode.insertBefore(box, target);
+    box.addEventListener("input", function () {
+      var q = box.value.trim().toLowerCase();
+      var isSelect = target.tagName === "SELECT";
+      var groups = target.querySelectorAll(isSelect ? "optgroup" : "[data-group]");
+      for (var g = 0; g < groups.length; g++) {
+        var items = groups[g].querySelectorAll(isSelect ? "option" : "[data-option]");
+        var shown = 0;
+        for (var i = 0; i < items.length; i++) {
+          var hit = !q || items[i].textContent.toLowerCase().indexOf(q) !== -1;
+          items[i].hidden = !hit;
+          if (hit) shown++;
+        }
+        groups[g].hidden = shown === 0;
+      }
+    });
+    if (target.tagName === "SELECT") {
+      // Enter in the box picks the first unit left, so the keyboard alone can dispatch.
+      box.addEventListener("keydown", function (ev) {
+        if (ev.key !== "Enter") return;
+        ev.preventDefault();
+        var first = target.querySelector("optgroup:not([hidden]) option:not([hidden])");
+        if (first) { target.value = first.value; target.focus(); }
+      });
+    }
+  }
+  function addFilters(root) {
+    var targets = (root || document).querySelectorAll("[data-filterable]");
+    for (var i = 0; i < targets.length; i++) addFilter(targets[i]);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { addFilters(); });
+  } else {
+    addFilters();
+  }
+  document.addEventListener("htmx:afterSwap", function (ev) { addFilters(ev.detail && ev.detail.target); });
   // Show a plain error when a partial request fails, instead of failing silently.
   document.addEventListener("htmx:responseError", function (ev) {
     var box = document.getElementById("loading");
