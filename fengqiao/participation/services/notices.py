@@ -73,7 +73,7 @@ def _enqueue_sms(notice_id: int) -> None:
     """The SMS go out from the task worker: queueing one per resident in the request costs
     seconds for a large community (bench/participation.py). If the task cannot be queued,
     they are queued here and now instead, so none is lost."""
-    from fengqiao.participation.tasks import send_notice_sms
+    from fengqiao.participation.tasks import send_notice_sms  # noqa: PLC0415 - tasks imports this module
 
     try:
         send_notice_sms.enqueue(notice_id)
