@@ -8,8 +8,10 @@ then measures in process, each against a baseline taken in the same run:
 
 - ``notice_inbox``: :func:`send_notice` to the whole village (one inbox row per resident) vs
   ``bulk_baseline``, a bare ``bulk_create`` of the same rows;
-- ``notice_sms``: the same notice with SMS (one outbox row per resident, phones decrypted)
+- ``notice_sms``: the same notice with SMS, in the request (the SMS are left to a task)
   vs ``notice_inbox``;
+- ``notice_sms_task``: the notice and the task's work (one outbox row per resident, phones
+  decrypted) vs ``notice_inbox``;
 - ``review_queue``: the grid worker's first page of pending clues (scope by grid) and the
   director's (scope by region path) vs ``clue_page``, the newest 50 clues unscoped;
 - ``balance``: a resident's balance over 1,000 ledger entries vs ``one_row``.
@@ -176,6 +178,14 @@ def main() -> None:
         ratio=round(ib / base, 2),
     )
     emit("notice_sms", residents=len(people), ms=sm, notice_inbox_ms=ib, ratio=round(sm / ib, 2))
+
+    def sms_task() -> None:
+        n = notices.send_notice(actor=director, region=village, title="基准通知", body="内容")
+        notices.send_sms_for(n.pk)
+
+    task = timed(rolled_back(sms_task), 3)
+    emit("notice_sms_task", residents=len(people), ms=task, notice_inbox_ms=ib,
+         ratio=round(task / ib, 2))  # fmt: skip
 
     from fengqiao.participation.models import Clue
 

@@ -218,7 +218,10 @@ class Clue(models.Model):
         verbose_name = _("群众线索")
         verbose_name_plural = _("群众线索")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["region_path", "status"], name="clue_scope")]
+        indexes = [
+            models.Index(fields=["region_path", "status"], name="clue_scope"),
+            models.Index(fields=["status", "created_at"], name="clue_queue"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:30]

@@ -5,6 +5,7 @@ inbox rows (:func:`mark_read` when a resident opens one)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from fengqiao.participation.services.common import clean_text, require_manager
 from fengqiao.regions.models import Grid, Level, Region
 
 SMS_LENGTH = 120
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -63,12 +65,39 @@ def send_notice(
     notice.recipients = len(residents)
     notice.save(update_fields=["recipients"])
     if by_sms:
-        text = f"【{center.name}】{notice.title}：{notice.body}"
-        if len(text) > SMS_LENGTH:
-            text = text[: SMS_LENGTH - 1] + "…"
-        for r in residents:
-            send_to_citizen(phone=r.phone, text=text, dedupe_key=f"part:notice:{notice.pk}:{r.pk}")
+        transaction.on_commit(lambda: _enqueue_sms(notice.pk))
     return notice
+
+
+def _enqueue_sms(notice_id: int) -> None:
+    """The SMS go out from the task worker: queueing one per resident in the request costs
+    seconds for a large community (bench/participation.py). If the task cannot be queued,
+    they are queued here and now instead, so none is lost."""
+    from fengqiao.participation.tasks import send_notice_sms  # noqa: PLC0415 - tasks imports this module
+
+    try:
+        send_notice_sms.enqueue(notice_id)
+    except Exception:
+        logger.exception("could not enqueue the SMS of notice %s; sending inline", notice_id)
+        send_sms_for(notice_id)
+
+
+def send_sms_for(notice_id: int) -> int:
+    """Queue one SMS per recipient of the notice through the outbox; each is deduplicated
+    per notice and resident, so running this again sends nothing twice. Returns how many."""
+    notice = Notice.objects.select_related("center").get(pk=notice_id)
+    text = f"【{notice.center.name}】{notice.title}：{notice.body}"
+    if len(text) > SMS_LENGTH:
+        text = text[: SMS_LENGTH - 1] + "…"
+    count = 0
+    for delivery in notice.deliveries.select_related("resident").order_by("id").iterator():
+        send_to_citizen(
+            phone=delivery.resident.phone,
+            text=text,
+            dedupe_key=f"part:notice:{notice.pk}:{delivery.resident_id}",
+        )
+        count += 1
+    return count
 
 
 def mark_read(*, resident: Citizen, notice: Notice) -> None:

@@ -241,14 +241,21 @@ def test_an_offline_meeting_is_recorded_with_attendance(pw):
 # --- notices -------------------------------------------------------------------------------
 
 
-def test_a_notice_reaches_the_grid_by_inbox_and_sms_with_read_counts(pw):
+def test_a_notice_reaches_the_grid_by_inbox_and_sms_with_read_counts(
+    pw, django_capture_on_commit_callbacks
+):
     other = identity.set_place(
         resident=identity.resident_for_phone("13800000003"), region=pw.village, grid=pw.gw.east
     )
-    notice = notices.send_notice(
-        actor=pw.director, region=pw.village, grid=pw.gw.grid, title="停水通知", body="明日停水",
-        by_sms=True,
-    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):  # the SMS task, after commit
+        notice = notices.send_notice(
+            actor=pw.director,
+            region=pw.village,
+            grid=pw.gw.grid,
+            title="停水通知",
+            body="明日停水",
+            by_sms=True,
+        )
     assert notice.recipients == 2
     assert not other.notices.exists()
     assert (
