@@ -12,6 +12,7 @@ urlpatterns = [
     path("mediation/", include("fengqiao.mediation.urls")),
     path("analytics/", include("fengqiao.analytics.urls")),
     path("grid/", include("fengqiao.grid.urls")),
+    path("security/", include("fengqiao.security.urls")),  # issue 18
     path("", include("fengqiao.workbench.urls")),
 ]
 if settings.FENGQIAO_BENCH:
