@@ -37,8 +37,9 @@ _OWN_ACCOUNT_LOCK_ATTR = "_fq_account_lock_elsewhere"
 
 
 def account_locked_elsewhere(request: HttpRequest) -> None:
-    """Say that the caller keeps this sign-in's per-account lock itself (the workbench's
-    login has its own, with its own messages): only the address is limited here then."""
+    """Say that the caller checks this sign-in's per-account lock itself (the workbench's
+    login has its own, with its own messages): only the address is checked here then.
+    Failures are still counted on the account, so the admin site's login sees them."""
     setattr(request, _OWN_ACCOUNT_LOCK_ATTR, True)
 
 
@@ -140,7 +141,8 @@ def on_login_failed(sender, credentials: dict, request: HttpRequest | None = Non
     if refused_minutes(request):
         audit.record(AuditKind.LOGIN_LOCKED, actor_name=username, request=request)
         return
-    record_failure(username=username, address=address, account_too=_own_account_lock(request))
+    # Counted on every path, so that a lock earned on one login page holds on the others.
+    record_failure(username=username, address=address)
     audit.record(
         AuditKind.LOGIN_FAILED,
         actor_name=username,

@@ -30,7 +30,7 @@ def on_admin_change(sender, instance: LogEntry, created: bool, **kw) -> None:
         else "",
         detail={
             "action": ACTIONS.get(instance.action_flag, str(instance.action_flag)),
-            "object_id": instance.object_id or "",
+            "object_id": str(instance.object_id or ""),
             "object": instance.object_repr[:200],
             "message": instance.get_change_message()[:500],
         },
