@@ -43,9 +43,7 @@ def test_a_refused_reveal_is_recorded_too(client, world, case):
     assert AuditEntry.objects.filter(kind=AuditKind.REVEAL_REFUSED, actor_name="leader").exists()
 
 
-def test_director_reviews_reveals_in_his_area_and_auditor_everything(
-    client, world, case, auditor
-):
+def test_director_reviews_reveals_in_his_area_and_auditor_everything(client, world, case, auditor):
     client.force_login(world.dispatcher)
     _reveal(client, case, reason="核实身份")
     client.force_login(world.director)
