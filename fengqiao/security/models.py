@@ -16,7 +16,7 @@ class AuditKind(models.TextChoices):
     OTP_ENROLLED = "otp_enrolled", _("绑定动态口令")
     OTP_OK = "otp_ok", _("动态口令验证成功")
     OTP_FAILED = "otp_failed", _("动态口令验证失败")
-    PASSWORD_CHANGED = "password_changed", _("修改密码")
+    PASSWORD_CHANGED = "password_changed", _("修改了密码")
     REVEAL = "reveal", _("查看完整个人信息")
     REVEAL_REFUSED = "reveal_refused", _("查看个人信息被拒绝")
     SEARCH = "search", _("按电话或证件号精确查询")
@@ -54,9 +54,9 @@ class AuditEntry(models.Model):
     deactivating or (wrongly) deleting an account breaks no entry.
     """
 
-    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    seq = models.PositiveBigIntegerField(_("审计序号"), unique=True)
     at = models.DateTimeField(_("时间"), db_index=True)
-    kind = models.CharField(_("类别"), max_length=24, choices=AuditKind.choices, db_index=True)
+    kind = models.CharField(_("审计类别"), max_length=24, choices=AuditKind.choices, db_index=True)
     actor_id = models.PositiveBigIntegerField(_("操作人编号"), null=True, blank=True)
     actor_name = models.CharField(_("操作人"), max_length=150, blank=True, db_index=True)
     address = models.CharField(_("来源地址"), max_length=45, blank=True)
@@ -124,7 +124,7 @@ class Throttle(models.Model):
         ACCOUNT = "account", _("账号")
         ADDRESS = "address", _("来源地址")
 
-    scope = models.CharField(_("范围"), max_length=8, choices=Scope.choices)
+    scope = models.CharField(_("限制范围"), max_length=8, choices=Scope.choices)
     key = models.CharField(_("账号或地址"), max_length=150)
     failures = models.PositiveIntegerField(_("失败次数"), default=0)
     window_start = models.DateTimeField(_("计数起点"), null=True, blank=True)
@@ -147,7 +147,7 @@ class PasswordRecord(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("用户"),
+        verbose_name=_("所属用户"),
         on_delete=models.CASCADE,
         related_name="password_records",
     )
