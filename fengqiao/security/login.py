@@ -62,7 +62,7 @@ def lock_minutes(
 ) -> int:
     """Minutes until this username from this address may try again; 0: it may now."""
     now = now or timezone.now()
-    account, address = (_username(username) if account_too else "\x00"), address or "-"
+    account, address = (_username(username) if account_too else ""), address or "-"
     rows = {
         (r.scope, r.key): r
         for r in Throttle.objects.filter(
