@@ -100,3 +100,16 @@ def test_one_person_cannot_be_administrator_and_auditor(world, admin_user):
     with pytest.raises(ValidationFailed, match="三员分立"):
         grant(admin_user, world.county_center, Role.AUDITOR)
     grant(world.director, world.county_center, Role.AUDITOR)  # another person may
+
+
+def test_the_demo_has_a_security_auditor_once(world):
+    from types import SimpleNamespace
+
+    from fengqiao.demo import security as demo_security
+    from fengqiao.org.models import Membership
+
+    org = SimpleNamespace(users={}, county_center=world.county_center)
+    demo_security.build(org, log=lambda _m: None)
+    demo_security.build(org, log=lambda _m: None)
+    assert Membership.objects.filter(user__username="shenji", role=Role.AUDITOR).count() == 1
+    assert org.users["shenji"].check_password("Fengqiao@2026")
