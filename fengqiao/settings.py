@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "django_otp",  # security (issue 18)
+    "django_otp.plugins.otp_totp",  # security (issue 18)
     "fengqiao.core",
     "fengqiao.regions",
     "fengqiao.org",
@@ -84,6 +86,7 @@ INSTALLED_APPS = [
     "fengqiao.followup",
     "fengqiao.mediation",
     "fengqiao.notifications",
+    "fengqiao.security",  # issue 18
     "fengqiao.grid",
     "fengqiao.participation",
     "fengqiao.integrations",
@@ -103,8 +106,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # security (issue 18)
     "fengqiao.notifications.links.PublicOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fengqiao.security.middleware.SessionGuardMiddleware",  # security (issue 18)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -178,7 +183,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # security (issue 18): classes, no reuse; expiry and the rest in fengqiao/security.
+    {"NAME": "fengqiao.security.passwords.ComplexityValidator"},
+    {"NAME": "fengqiao.security.passwords.HistoryValidator"},
 ]
+# --- security (issue 18): fengqiao/security, docs/security.md ---
+AUTHENTICATION_BACKENDS = [
+    "fengqiao.security.login.LockoutBackend",  # refuses locked accounts and addresses
+    "django.contrib.auth.backends.ModelBackend",
+]
+FENGQIAO_AUDIT_KEY = os.environ.get("FENGQIAO_AUDIT_KEY", "")  # default: derived from SECRET_KEY
+# Roles that must sign in with a TOTP second factor ("superuser" names superusers too).
+FENGQIAO_OTP_REQUIRED_ROLES = env_list(
+    "FENGQIAO_OTP_REQUIRED_ROLES", "" if DEBUG else "admin,auditor"
+)
+FENGQIAO_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("FENGQIAO_PASSWORD_MAX_AGE_DAYS", "90"))
+FENGQIAO_SESSION_IDLE_MINUTES = int(os.environ.get("FENGQIAO_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = int(os.environ.get("FENGQIAO_SESSION_HOURS", "12")) * 3600
+OTP_TOTP_ISSUER = "Fengqiao"
+# --- end security ---
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 

@@ -19,3 +19,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STATIC_ROOT = VAR_DIR / "test-static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# security (issue 18): no role needs a second factor unless a test says so.
+FENGQIAO_OTP_REQUIRED_ROLES: list[str] = []

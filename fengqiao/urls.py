@@ -16,6 +16,7 @@ urlpatterns = [
     path("participation/", include("fengqiao.participation.urls")),
     path("integrations/", include("fengqiao.workbench.integrations_urls")),
     path("open311/v2/", include("fengqiao.open311.urls")),
+    path("security/", include("fengqiao.security.urls")),
     path("", include("fengqiao.workbench.urls")),
 ]
 if settings.FENGQIAO_BENCH:

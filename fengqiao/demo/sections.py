@@ -23,6 +23,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("participation (clues, points, deliberation, notices, 普法, 平安创建)", "participation"),
     ("integrations (partners, transfers, signals, webhooks, cameras, an import)", "integrations"),
     ("analytics (populations, 平安稳定指数, early warnings)", "analytics"),
+    ("security (the security auditor)", "security"),
 ]
 
 

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     DIRECTOR = "director", _("中心主任")
     LEADER = "leader", _("领导")
     ADMIN = "admin", _("系统管理员")
+    AUDITOR = "auditor", _("安全审计员")  # security (issue 18): 三员分立, fengqiao/security
 
 
 class UnitKind(models.TextChoices):

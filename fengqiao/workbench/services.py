@@ -18,6 +18,8 @@ from fengqiao.cases.services import record_event
 from fengqiao.core.errors import PermissionDenied, ValidationFailed
 from fengqiao.org.choices import Role
 from fengqiao.org.models import User
+from fengqiao.security import audit, login  # security (issue 18): address lock, access audit
+from fengqiao.security.models import AuditKind
 from fengqiao.workbench.models import LoginThrottle
 
 MAX_FAILURES = 5
@@ -79,12 +81,23 @@ def login_with_lockout(
     if not username or not password:
         raise ValidationFailed(_("请输入用户名和密码。"), field="username")
     minutes = lock_remaining(username, now=now)
+    # security (issue 18): the per-account and per-address locks of every login path.
+    minutes = minutes or login.lock_minutes(
+        username=username, address=audit.client_address(request), now=now, account_too=False
+    )
+    login.account_locked_elsewhere(request)
     if minutes:
         raise PermissionDenied(
             _("登录失败次数过多，账号已锁定，请%(minutes)d分钟后再试。") % {"minutes": minutes},
             code="locked",
         )
     user = authenticate(request, username=username, password=password)
+    if user is None and login.refused_minutes(request):  # security (issue 18)
+        raise PermissionDenied(
+            _("登录失败次数过多，账号已锁定，请%(minutes)d分钟后再试。")
+            % {"minutes": login.refused_minutes(request)},
+            code="locked",
+        )
     if user is None:
         row = record_login_failure(username=username, ip=request.META.get("REMOTE_ADDR", ""))
         left = MAX_FAILURES - row.failures
@@ -110,22 +123,41 @@ class RevealedParty:
 
 
 def reveal_party(
-    *, case: Case, party: Party, actor: User, membership_id: int | None = None
+    *,
+    case: Case,
+    party: Party,
+    actor: User,
+    membership_id: int | None = None,
+    request: HttpRequest | None = None,
+    reason: str = "",
 ) -> RevealedParty:
     """Show a party's full name, phone and ID number to a role that may, and log it."""
     if party.case_id != case.pk:
         raise ValidationFailed(_("当事人不属于该案件。"), field="party")
     membership = actor_context(actor, case, membership_id=membership_id).has(REVEAL_ROLES)
+    # security (issue 18): every reveal, and every refused one, on the audit trail.
+    trail = {
+        "actor": actor,
+        "request": request,
+        "target": case.code,
+        "fields": ("name", "phone", "id_number"),
+        "reason": reason,
+        "detail": {"party": party.pk},
+        "region_path": case.region_path,
+    }
     if membership is None:
+        audit.record(AuditKind.REVEAL_REFUSED, **trail)
         raise PermissionDenied(_("您无权查看该当事人的完整个人信息。"))
-    record_event(
-        case=case,
-        action=Action.REVEAL,
-        actor=actor,
-        unit=membership.unit,
-        note=party.masked_name,
-        data={"party": party.pk, "fields": ["name", "phone", "id_number"]},
-    )
+    with transaction.atomic():
+        audit.record(AuditKind.REVEAL, **trail)
+        record_event(
+            case=case,
+            action=Action.REVEAL,
+            actor=actor,
+            unit=membership.unit,
+            note=party.masked_name,
+            data={"party": party.pk, "fields": ["name", "phone", "id_number"]},
+        )
     return RevealedParty(
         party_id=party.pk, name=party.name, phone=party.phone, id_number=party.id_number
     )

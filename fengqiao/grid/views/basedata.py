@@ -16,6 +16,8 @@ from fengqiao.grid.choices import ResidentKind
 from fengqiao.grid.services import imports
 from fengqiao.grid.views.common import region_or_404
 from fengqiao.regions.models import Grid, Region
+from fengqiao.security import audit as security_audit
+from fengqiao.security.models import AuditKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -96,6 +98,14 @@ def _msg_too_big() -> str:
 def export(request: HttpRequest) -> HttpResponse:
     region = region_or_404(request, _roots(request))
     data = imports.export_residents(actor=request.user, region=region)
+    security_audit.record(  # security (issue 18): every export on the audit trail
+        AuditKind.EXPORT,
+        actor=request.user,
+        request=request,
+        target=f"residents:{region.code}",
+        region_path=region.path,
+        detail={"bytes": len(data)},
+    )
     response = HttpResponse(data, content_type=XLSX)
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="residents-{region.code}-{stamp}.xlsx"'

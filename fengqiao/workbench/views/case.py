@@ -296,6 +296,8 @@ def reveal(request: HttpRequest, code: str, party_id: int) -> HttpResponse:
             party=party,
             actor=request.user,
             membership_id=membership.id if membership else None,
+            request=request,  # security (issue 18): the address and the reason on the trail
+            reason=request.POST.get("reason", "")[:200],
         )
     except DomainError as exc:
         if request.headers.get("HX-Request"):
