@@ -12,6 +12,7 @@ urlpatterns = [
     path("mediation/", include("fengqiao.mediation.urls")),
     path("analytics/", include("fengqiao.analytics.urls")),
     path("grid/", include("fengqiao.grid.urls")),
+    path("centers/", include("fengqiao.centers.urls")),
     path("", include("fengqiao.workbench.urls")),
 ]
 if settings.FENGQIAO_BENCH:
