@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.apps import apps as django_apps
+
 # (code, group, name, name_en, points, levels)
 CHECKLIST = [
     ("have_sign", "five_have", "有牌子", "A sign", 10, []),
@@ -71,3 +73,48 @@ PLANS = [
         ],
     ),
 ]
+
+
+def load(get_model) -> None:
+    """Write the default rows that are missing (never overwrite an admin's edit)."""
+    item = get_model("centers", "ChecklistItem")
+    for i, (code, group, name, name_en, points, levels) in enumerate(CHECKLIST):
+        item.objects.get_or_create(
+            code=code,
+            defaults={
+                "group": group,
+                "name": name,
+                "name_en": name_en,
+                "points": points,
+                "levels": levels,
+                "sort_order": i,
+            },
+        )
+    norm = get_model("centers", "StaffingNorm")
+    for level, (lo, hi, target) in NORMS.items():
+        norm.objects.get_or_create(
+            level=level,
+            defaults={"min_full_time": lo, "max_full_time": hi, "residency_target": target},
+        )
+    weight = get_model("centers", "AssessmentWeight")
+    for i, (code, name, name_en, w) in enumerate(WEIGHTS):
+        weight.objects.get_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "weight": w, "sort_order": i}
+        )
+    plan = get_model("centers", "PlanTemplate")
+    for i, (code, name, name_en, incident, tasks) in enumerate(PLANS):
+        plan.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "incident": incident,
+                "roster": ROSTER,
+                "sort_order": i,
+                "tasks": [{"title": t, "minutes": m} for t, m in tasks],
+            },
+        )
+
+
+def ensure_defaults() -> None:
+    load(django_apps.get_model)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fengqiao.cases.choices import RiskLevel
 from fengqiao.cases.models import Case, CaseEvent
@@ -243,7 +244,8 @@ def set_residency(
     return unit
 
 
-WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+# Stored in Chinese (the unit's rotation_schedule); pages translate them.
+WEEKDAYS = [gettext_noop(d) for d in ("周一", "周二", "周三", "周四", "周五", "周六", "周日")]
 
 
 # --- duty ----------------------------------------------------------------------------------
