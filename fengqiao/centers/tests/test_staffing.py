@@ -64,7 +64,6 @@ def test_residency_rate_counts_resident_and_rotating_departments(cw):
 
 
 def test_the_staffing_page_adds_staff_and_shows_the_rotation_calendar(cw):
-    w = cw.world
     c = Client()
     c.login(username="director", password=PASSWORD)
     r = c.post(
