@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from fengqiao.api import errors
 from fengqiao.api.auth import AUTH
 from fengqiao.api.routers import cases, grid, lookups, mediation, public, supervision, tokens
+from fengqiao.api.routers import centers as centers_router
 
 api = NinjaAPI(
     title="枫桥 Fengqiao API",
@@ -30,3 +31,4 @@ api.add_router("", lookups.router)
 api.add_router("", grid.router)
 api.add_router("", mediation.router)
 api.add_router("", mediation.public)
+api.add_router("", centers_router.router)
