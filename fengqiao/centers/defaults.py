@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import apps as django_apps
+from django.utils.translation import gettext_noop
 
 # (code, group, name, name_en, points, levels)
 CHECKLIST = [
@@ -72,6 +73,31 @@ PLANS = [
             ("落实稳控责任人", 240),
         ],
     ),
+]
+
+# The names of the plans' posts, incident types and tasks, for the catalogue (the pages
+# show them through {% translate %}).
+CATALOGUE = [
+    gettext_noop("总指挥"),
+    gettext_noop("副总指挥"),
+    gettext_noop("现场处置组长"),
+    gettext_noop("舆情引导组长"),
+    gettext_noop("群体性事件"),
+    gettext_noop("劳资纠纷"),
+    gettext_noop("个人极端"),
+    gettext_noop("值班领导到场"),
+    gettext_noop("通知相关部门报到"),
+    gettext_noop("现场劝导、登记诉求"),
+    gettext_noop("研判并明确包案领导"),
+    gettext_noop("向上级报告处置情况"),
+    gettext_noop("人社、住建部门到场"),
+    gettext_noop("核实欠薪金额和人数"),
+    gettext_noop("约谈用工单位负责人"),
+    gettext_noop("制定支付方案"),
+    gettext_noop("公安到场稳控"),
+    gettext_noop("联系家属和所在村"),
+    gettext_noop("心理疏导"),
+    gettext_noop("落实稳控责任人"),
 ]
 
 

@@ -245,7 +245,15 @@ def set_residency(
 
 
 # Stored in Chinese (the unit's rotation_schedule); pages translate them.
-WEEKDAYS = [gettext_noop(d) for d in ("周一", "周二", "周三", "周四", "周五", "周六", "周日")]
+WEEKDAYS = [
+    gettext_noop("周一"),
+    gettext_noop("周二"),
+    gettext_noop("周三"),
+    gettext_noop("周四"),
+    gettext_noop("周五"),
+    gettext_noop("周六"),
+    gettext_noop("周日"),
+]
 
 
 # --- duty ----------------------------------------------------------------------------------

@@ -316,6 +316,9 @@ def staffing(request: HttpRequest) -> HttpResponse:
     scope = list(selectors.visible_centers(user))
     rows = selectors.staffing(scope, today)
     week = selectors.rotation_week(center)
+    departments = list(selectors.departments_of(center))
+    for d in departments:
+        d.weekday_names = [services.WEEKDAYS[i] for i, units in enumerate(week) if d in units]
     return render(
         request,
         "centers/staffing.html",
@@ -325,7 +328,7 @@ def staffing(request: HttpRequest) -> HttpResponse:
             if any(r.center.pk == center.pk for r in rows)
             else selectors.staffing([center], today)[0],
             "staff": selectors.staff_of(center, today),
-            "departments": selectors.departments_of(center),
+            "departments": departments,
             "week": list(zip(services.WEEKDAYS, week, strict=True)),
             "by_level": selectors.residency_by_level(rows),
             "below": [r for r in rows if not r.meets_norm][:50],

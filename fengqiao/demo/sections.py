@@ -20,6 +20,7 @@ Log = Callable[[str], None]
 SECTIONS: list[tuple[str, str]] = [
     ("grids (boundaries, grids, grid workers, field reports, base data)", "grid"),
     ("mediation (directory, rooms, sessions, agreements, packages, transfers)", "mediation"),
+    ("centers (standardization, staff, residency, duty, meetings, plans, assessment)", "centers"),
 ]
 
 
