@@ -23,6 +23,9 @@ from fengqiao.centers.models import (
     CenterStaff,
     ChecklistItem,
     DutyShift,
+    Meeting,
+    MeetingTask,
+    Participant,
     RotationSlot,
     StaffingNorm,
 )
@@ -60,11 +63,22 @@ def _path_q(paths: list[str], field: str = "region_path") -> Q:
 
 
 def may_use_centers(user: User) -> bool:
+    """Center staff use every page; department staff their reports and meeting tasks."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or any(
-        m.unit.kind == UnitKind.CENTER for m in active_memberships(user)
-    )
+    return user.is_superuser or bool(active_memberships(user))
+
+
+def visible_meetings(user: User) -> QuerySet[Meeting]:
+    """The meetings of the centers in scope, and those a user's unit attends or owns a task of."""
+    if user.is_authenticated and user.is_superuser:
+        return Meeting.objects.all()
+    units = [m.unit_id for m in active_memberships(user)]
+    q = Q(center__in=visible_centers(user).values("pk"))
+    if units:
+        q |= Q(pk__in=MeetingTask.objects.filter(owner__in=units).values("meeting_id"))
+        q |= Q(pk__in=Participant.objects.filter(unit__in=units).values("meeting_id"))
+    return Meeting.objects.filter(q)
 
 
 def visible_centers(user: User) -> QuerySet[Unit]:

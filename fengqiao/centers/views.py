@@ -126,6 +126,8 @@ def _back(request: HttpRequest, name: str, *args: Any, center: Unit | None = Non
 @_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    if not request.GET.get("center") and selectors.home_center(request.user) is None:
+        return redirect("centers:reports")  # department staff: their reports and tasks
     center = _center(request)
     today = timezone.localdate()
     _items, comp = selectors.compliance([center])
@@ -524,8 +526,8 @@ def _summon(request: HttpRequest, center: Unit) -> Summons:
 
 @_page
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    scope = selectors.visible_centers(request.user).values("pk")
-    m = Meeting.objects.filter(pk=meeting_id, center__in=scope).select_related("center").first()
+    m = selectors.visible_meetings(request.user).filter(pk=meeting_id).select_related("center")
+    m = m.first()
     if m is None:
         raise NotFound(_("没有找到这次会议。"))
     user = request.user
@@ -634,6 +636,9 @@ def reports(request: HttpRequest) -> HttpResponse:
         "centers/reports.html",
         {
             "center": center,
+            "my_tasks": MeetingTask.objects.filter(
+                owner__in=[u.pk for u in my_units], status=TaskStatus.OPEN
+            ).select_related("meeting"),
             "mine": FactorReport.objects.filter(unit__in=[u.pk for u in my_units]).select_related(
                 "center"
             )[:24],

@@ -293,8 +293,7 @@ def schedule_meeting(request: HttpRequest, center_id: Id, payload: MeetingIn) ->
 
 
 def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
-    scope = selectors.visible_centers(request.auth).values("pk")
-    m = Meeting.objects.filter(pk=meeting_id, center__in=scope).select_related("center").first()
+    m = selectors.visible_meetings(request.auth).filter(pk=meeting_id).first()
     if m is None:
         raise NotFound("meeting")
     return m
