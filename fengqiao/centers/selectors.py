@@ -156,13 +156,17 @@ def compliance(centers: list[Unit]) -> tuple[list[ChecklistItem], list[Complianc
         center__in=[c.pk for c in centers], met=True
     ).values_list("center_id", "item_id"):
         met[center_id].add(item_id)
+    # Per level once: the points of each applicable item and their total.
+    by_level: dict[int, tuple[dict[int, int], int]] = {}
     rows = []
     for c in centers:
-        row = Compliance(c, met[c.pk])
-        for i in items:
-            if i.applies_to(c.region.level):
-                row.total += i.points
-                row.points += i.points if i.pk in row.met else 0
+        level = c.region.level
+        if level not in by_level:
+            points = {i.pk: i.points for i in items if i.applies_to(level)}
+            by_level[level] = (points, sum(points.values()))
+        points, total = by_level[level]
+        row = Compliance(c, met[c.pk], total=total)
+        row.points = sum(points.get(i, 0) for i in row.met)
         rows.append(row)
     return items, rows
 
