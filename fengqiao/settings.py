@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "fengqiao.participation",
     "fengqiao.integrations",
     "fengqiao.open311",
+    "fengqiao.centers",
     "fengqiao.analytics",
     "fengqiao.workbench",
     "fengqiao.portal",
@@ -267,9 +268,11 @@ FENGQIAO_CASE_EVENT_HANDLERS: list[str] = [
     "fengqiao.routing.handlers.on_case_event",
     "fengqiao.analytics.rollups.on_case_event",
     "fengqiao.integrations.handlers.on_case_event",
+    "fengqiao.centers.services.on_case_event",
 ]
 # Periodic jobs run by the scheduler beside the task worker: (name, task, seconds).
 FENGQIAO_PERIODIC_JOBS = [
+    ("centers_sweep", "fengqiao.centers.tasks.sweep_centers_task", 3600),
     ("deadline_sweep", "fengqiao.deadlines.tasks.sweep_deadlines_task", 300),
     ("supervision_sweep", "fengqiao.supervision.tasks.sweep_supervision_task", 300),
     ("calendar_reminder", "fengqiao.deadlines.tasks.remind_missing_calendar_task", 3600),

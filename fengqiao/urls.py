@@ -17,6 +17,7 @@ urlpatterns = [
     path("integrations/", include("fengqiao.workbench.integrations_urls")),
     path("open311/v2/", include("fengqiao.open311.urls")),
     path("security/", include("fengqiao.security.urls")),
+    path("centers/", include("fengqiao.centers.urls")),
     path("", include("fengqiao.workbench.urls")),
 ]
 if settings.FENGQIAO_BENCH:

@@ -18,6 +18,7 @@ from fengqiao.api.routers import (
     supervision,
     tokens,
 )
+from fengqiao.api.routers import centers as centers_router
 
 api = NinjaAPI(
     title="枫桥 Fengqiao API",
@@ -44,3 +45,4 @@ api.add_router("", mediation.public)
 api.add_router("", participation.router)
 api.add_router("", integrations.router)
 api.add_router("", analytics.router)
+api.add_router("", centers_router.router)

@@ -24,6 +24,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("integrations (partners, transfers, signals, webhooks, cameras, an import)", "integrations"),
     ("analytics (populations, 平安稳定指数, early warnings)", "analytics"),
     ("security (the security auditor)", "security"),
+    ("centers (standardization, staff, residency, duty, meetings, plans, assessment)", "centers"),
 ]
 
 
