@@ -71,6 +71,7 @@ def test_coverage_names_the_villages_without_grids(gw):
 
 def test_overview_page_lists_grids_and_coverage_with_a_fixed_number_of_queries(gw, client):
     client.force_login(gw.world.township_director)
+    client.get("/grid/")  # the session's first page does the sign-in checks once
     with CaptureQueriesContext(connection) as ctx:
         r = client.get(f"/grid/?region={gw.world.township.code}")
     body = r.content.decode()
