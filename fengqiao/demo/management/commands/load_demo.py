@@ -14,6 +14,9 @@ from fengqiao.cases import hooks
 from fengqiao.demo import sections, summary
 from fengqiao.demo.cases import DEFAULT_SEED, build_cases
 from fengqiao.demo.organization import COUNTY_CODE, DEMO_PASSWORD, STAFF, build_organization
+from fengqiao.demo.participation import DEMO_PHONE
+from fengqiao.demo.security import AUDITOR
+from fengqiao.org.choices import Role
 
 VILLAGES = Path(__file__).resolve().parents[3] / "regions" / "data" / "villages_420923.csv"
 
@@ -68,10 +71,16 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD})")
         for username, display_name, role, unit_key in STAFF:
             self.stdout.write(f"  {username:<14} {display_name:<6} {role.label} ({unit_key})")
+        auditor, auditor_name = AUDITOR
+        self.stdout.write(f"  {auditor:<14} {auditor_name:<6} {Role.AUDITOR.label} (county)")
         self.stdout.write(
             f"  … and {org.staff_count - len(STAFF)} more: every township center has "
             "<镇>_jiedai/_fenliu/_chengban/_zhuren/_tiaojie/_duban/_lingdao (e.g. yitang_fenliu), "
             "its 派出所/司法所 handlers <镇>_public/_justic, every village wg<code> (网格员) and "
             "tj<code> (调解员), every department a handler (fayuan, weijian, shichang …)."
+        )
+        self.stdout.write(
+            f"Citizens: sign in at /p/participation/ with {DEMO_PHONE} (the SMS code is shown on "
+            "the page while DEBUG is on); track a case at /p/track/."
         )
         self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")
