@@ -26,7 +26,8 @@ api = NinjaAPI(
     description=(
         "矛盾纠纷多元化解平台接口。认证：`Authorization: Bearer <令牌>`，或已登录的会话"
         "（写操作需 CSRF 令牌）。错误统一为 `{code, message, details}`；"
-        "`Accept-Language: en` 返回英文信息。"
+        "`Accept-Language: en` 返回英文信息。Open311 GeoReport v2 接口的文档在 "
+        "[/open311/v2/openapi.json](/open311/v2/openapi.json)。"
     ),
     auth=AUTH,
     urls_namespace="api:api-v1",

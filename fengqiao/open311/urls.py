@@ -6,6 +6,7 @@ app_name = "open311"
 F = r"\.(?P<fmt>json|xml|[a-z]+)$"
 urlpatterns = [
     path("", views.discovery, {"fmt": "json"}, name="root"),
+    path("openapi.json", views.openapi_document, name="openapi"),
     re_path(r"^discovery" + F, views.discovery, name="discovery"),
     re_path(r"^services" + F, views.services, name="services"),
     re_path(r"^services/(?P<code>[\w.\-]+?)" + F, views.service_definition, name="service"),

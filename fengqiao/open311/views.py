@@ -19,7 +19,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -34,6 +34,7 @@ from fengqiao.integrations.models import InboundTransfer, Partner
 from fengqiao.integrations.services.partners import partner_for_key
 from fengqiao.integrations.services.transfers import OrderIn, receive_order
 from fengqiao.integrations.services.webhooks import open311_status
+from fengqiao.open311 import openapi
 from fengqiao.open311.render import error, respond
 from fengqiao.org.choices import UnitKind
 from fengqiao.org.models import Unit
@@ -344,3 +345,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         }
     ]
     return respond(body, fmt, root="service_requests")
+
+
+@require_GET
+def openapi_document(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI description of these endpoints."""
+    return JsonResponse(openapi.document(), json_dumps_params={"ensure_ascii": False})
