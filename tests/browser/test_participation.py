@@ -90,7 +90,9 @@ def test_a_hazard_report_earns_points_once_the_grid_worker_accepts_it(
     staff_page.fill("#note", "现场核实属实")
     screenshot(staff_page, "participation-review-desktop")
     staff_page.click("button[value=case]")
-    staff_page.wait_for_selector("#clue-case")
+    # The run's first registration loads the text model and jieba's dictionary (seconds on a
+    # loaded machine), as the end-to-end test allows for too.
+    staff_page.wait_for_selector("#clue-case", timeout=60000)
     case = Case.objects.get()
     assert staff_page.inner_text("#clue-case") == case.code
     assert case.attachments.count() == 1
