@@ -1,20 +1,11 @@
-"""Reads of the citizen portal: the region picker, centers shown on posters, public tracking."""
+"""Reads of the citizen portal: centers shown on posters, public tracking (the region picker
+is `fengqiao.org.region_picker`)."""
 
 from __future__ import annotations
 
 from fengqiao.cases.tracking import PublicCaseView, track_case
 from fengqiao.org.choices import UnitKind
 from fengqiao.org.models import Unit
-
-# The region picker is the organization's (other citizen pages use it too); named here for
-# the portal's views and templates.
-from fengqiao.org.region_picker import (  # noqa: F401
-    PICKER_LEVELS,
-    PickerLevel,
-    RegionPicker,
-    region_picker,
-    served_counties,
-)
 
 
 def active_center(center_id: object) -> Unit | None:

@@ -23,6 +23,7 @@ from fengqiao.intake.services import MAX_ATTACHMENTS
 from fengqiao.mediation import services as mediation_services
 from fengqiao.notifications import links
 from fengqiao.org.models import Unit
+from fengqiao.org.region_picker import region_picker
 from fengqiao.portal import selectors, services, session_state
 from fengqiao.portal.forms import (
     SATISFACTION_LABELS,
@@ -76,7 +77,7 @@ def _render_form(
         "form": form,
         "center": center,
         "via_qr": via_qr,
-        "picker": selectors.region_picker(values, center),
+        "picker": region_picker(values, center),
         "region_error": region_error,
         "top_error": top_error,
         "form_token": session_state.issue_token(request.session),
@@ -118,7 +119,7 @@ def _submit(request: HttpRequest) -> HttpResponse:
         return _after_submit(request, token=token, code=done, phone=post.get("phone", ""))
 
     form = AppealForm(post, request.FILES)
-    picker = selectors.region_picker(values, center)
+    picker = region_picker(values, center)
     valid = form.is_valid()
     region = picker.region
     region_error = ""
@@ -202,7 +203,7 @@ def region_options(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/_region_picker.html",
-        {"picker": selectors.region_picker(values, center), "center": center},
+        {"picker": region_picker(values, center), "center": center},
     )
 
 
